@@ -1,0 +1,1 @@
+"""Plain data and the error family: no Qt, no HTTP."""

@@ -1,0 +1,127 @@
+"""The objects Satchel shows: every provider turns its wire format into these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+
+class NodeKind(StrEnum):
+    BOARD = "board"
+    LIST = "list"
+    CARD = "card"
+    ATTACHMENT = "attachment"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a secret signs in as: the tenant or member, and what it may do."""
+
+    id: str
+    name: str
+    scope: str  # "read", "read_write", or the service's own words
+    expires_at: datetime | None = None
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope in {"read_write", "write"} or "write" in self.scope.split(",")
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    id: str
+    name: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    closed: bool = False
+    kind: NodeKind = field(default=NodeKind.BOARD, init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardList:
+    id: str
+    name: str
+    board_id: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    closed: bool = False
+    kind: NodeKind = field(default=NodeKind.LIST, init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: str
+    name: str
+    list_id: str
+    board_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    closed: bool = False
+    kind: NodeKind = field(default=NodeKind.CARD, init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """A thumbnail the service made for an attachment."""
+
+    id: str
+    url: str
+    width: int
+    height: int
+    size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    id: str
+    name: str
+    card_id: str | None
+    content_type: str
+    size: int | None  # None for link attachments and unknown sizes
+    created_at: datetime | None = None
+    state: str = "stored"
+    download_url: str | None = None  # the service's authenticated route, no secret in it
+    link_url: str | None = None  # set for link attachments: open it in a browser
+    file_name: str | None = None
+    previews: tuple[Preview, ...] = ()
+    kind: NodeKind = field(default=NodeKind.ATTACHMENT, init=False)
+
+    @property
+    def is_link(self) -> bool:
+        return self.link_url is not None
+
+    @property
+    def local_name(self) -> str:
+        """The name to give a downloaded copy."""
+        return self.file_name or self.name
+
+
+Node = Board | BoardList | Card | Attachment
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    """A short-lived URL that fetches an attachment without any credential.
+
+    It knows when it dies and must never be used after that.
+    """
+
+    url: str
+    expires_at: datetime
+
+    def time_left(self, now: datetime | None = None) -> timedelta:
+        return self.expires_at - (now or datetime.now(UTC))
+
+    def is_usable(self, margin: timedelta = timedelta(0), now: datetime | None = None) -> bool:
+        return self.time_left(now) > margin
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    """What the storage host said about an object it accepted."""
+
+    location: str
+    bucket: str | None = None
+    key: str | None = None
+    etag: str | None = None

@@ -1,0 +1,1 @@
+"""One module per service dialect, all behind the interface in `base`."""

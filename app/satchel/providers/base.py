@@ -1,0 +1,97 @@
+"""The interface every service dialect implements.
+
+Methods are coroutines; cancelling the task that awaits one cancels the work and
+cleans up what it started on the service. Every method raises only
+`satchel.domain.errors.SatchelError` subclasses for failures it expects.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from satchel.domain.model import (
+    Attachment,
+    Board,
+    BoardList,
+    Card,
+    Identity,
+    Node,
+    ResolvedLink,
+)
+from satchel.domain.progress import ProgressCallback, no_progress
+
+
+class Provider(ABC):
+    """A signed-in connection to one account of one service."""
+
+    #: The dialect's name as accounts store it: "bearer", "trello", "productive".
+    kind: str
+
+    @abstractmethod
+    async def whoami(self) -> Identity:
+        """Check the secret and tell who it belongs to."""
+
+    @abstractmethod
+    async def list_boards(self) -> list[Board]: ...
+
+    @abstractmethod
+    async def list_lists(self, board_id: str) -> list[BoardList]: ...
+
+    @abstractmethod
+    async def list_cards(self, list_id: str) -> list[Card]: ...
+
+    @abstractmethod
+    async def list_attachments(self, card_id: str) -> list[Attachment]: ...
+
+    @abstractmethod
+    async def get_attachment(self, attachment_id: str) -> Attachment: ...
+
+    async def children(self, parent: Node | None) -> list[Node]:
+        """The tree one level down: boards under the account, lists, cards, attachments."""
+        if parent is None:
+            return list(await self.list_boards())
+        if isinstance(parent, Board):
+            return list(await self.list_lists(parent.id))
+        if isinstance(parent, BoardList):
+            return list(await self.list_cards(parent.id))
+        if isinstance(parent, Card):
+            return list(await self.list_attachments(parent.id))
+        return []
+
+    @abstractmethod
+    async def upload(
+        self,
+        card_id: str,
+        path: Path,
+        *,
+        name: str | None = None,
+        content_type: str | None = None,
+        progress: ProgressCallback = no_progress,
+    ) -> Attachment:
+        """Send a file and attach it to the card; returns the linked attachment."""
+
+    @abstractmethod
+    async def resolve_download(self, attachment: Attachment) -> ResolvedLink:
+        """A fresh link that fetches the file without any credential."""
+
+    @abstractmethod
+    async def download(
+        self,
+        attachment: Attachment,
+        dest: Path,
+        *,
+        progress: ProgressCallback = no_progress,
+    ) -> Path:
+        """Save the attachment's content at `dest` (replaced only when complete)."""
+
+    @abstractmethod
+    async def delete(self, attachment: Attachment) -> None: ...
+
+    @abstractmethod
+    def permanent_link(self, attachment: Attachment) -> str:
+        """The service's own authenticated URL for the attachment; holds no secret."""
+
+    @abstractmethod
+    async def aclose(self) -> None:
+        """Close the account's HTTP clients."""

@@ -1,0 +1,132 @@
+"""The sandbox's one door to S3: presigned forms and links, object checks, deletes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+#: How long an upload policy and a download link live, as the bearer seed says.
+DEFAULT_TTL = timedelta(minutes=15)
+
+
+class StorageUnavailable(RuntimeError):
+    """S3 could not be reached."""
+
+
+@dataclass(frozen=True, slots=True)
+class S3Settings:
+    endpoint: str
+    access_key: str
+    secret_key: str
+    bucket: str
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True, slots=True)
+class UploadForm:
+    url: str
+    fields: dict[str, str]
+
+
+def content_disposition(file_name: str) -> str:
+    """An attachment disposition that keeps non-ASCII names (RFC 6266 / 5987)."""
+    ascii_fallback = file_name.encode("ascii", "replace").decode().replace('"', "'")
+    ascii_fallback = ascii_fallback.replace("\n", " ").replace("\r", " ")
+    return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+
+
+class S3Gateway:
+    """Synchronous (boto3); call from a worker thread inside the server."""
+
+    def __init__(self, settings: S3Settings) -> None:
+        self.settings = settings
+        self._client: Any = boto3.client(
+            "s3",
+            endpoint_url=settings.endpoint,
+            aws_access_key_id=settings.access_key,
+            aws_secret_access_key=settings.secret_key,
+            region_name=settings.region,
+            config=Config(
+                signature_version="s3v4",
+                s3={"addressing_style": "path"},
+                retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=30,
+            ),
+        )
+
+    def ensure_bucket(self) -> None:
+        try:
+            self._client.head_bucket(Bucket=self.settings.bucket)
+        except ClientError:
+            self._client.create_bucket(Bucket=self.settings.bucket)
+        except BotoCoreError as error:
+            raise StorageUnavailable(str(error)) from error
+
+    def object_url(self, key: str) -> str:
+        """Path-style URL of an object (SeaweedFS leaves <Location> empty)."""
+        return f"{self.settings.endpoint.rstrip('/')}/{self.settings.bucket}/{quote(key)}"
+
+    def upload_form(
+        self, key: str, size: int, content_type: str, ttl: timedelta = DEFAULT_TTL
+    ) -> UploadForm:
+        """A SigV4 POST policy for exactly this key, size and content type."""
+        post = self._client.generate_presigned_post(
+            self.settings.bucket,
+            key,
+            Fields={"success_action_status": "201", "Content-Type": content_type},
+            Conditions=[
+                {"success_action_status": "201"},
+                ["content-length-range", size, size],
+                {"Content-Type": content_type},
+            ],
+            ExpiresIn=int(ttl.total_seconds()),
+        )
+        return UploadForm(url=post["url"], fields=dict(post["fields"]))
+
+    def download_link(
+        self, key: str, file_name: str, content_type: str, ttl: timedelta = DEFAULT_TTL
+    ) -> str:
+        url: str = self._client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self.settings.bucket,
+                "Key": key,
+                "ResponseContentDisposition": content_disposition(file_name),
+                "ResponseContentType": content_type,
+            },
+            ExpiresIn=int(ttl.total_seconds()),
+        )
+        return url
+
+    def object_size(self, key: str) -> int | None:
+        """The stored object's size, or None when there is no such object."""
+        try:
+            head = self._client.head_object(Bucket=self.settings.bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise StorageUnavailable(str(error)) from error
+        except BotoCoreError as error:
+            raise StorageUnavailable(str(error)) from error
+        return int(head["ContentLength"])
+
+    def put_object(self, key: str, body: bytes, content_type: str) -> None:
+        try:
+            self._client.put_object(
+                Bucket=self.settings.bucket, Key=key, Body=body, ContentType=content_type
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(str(error)) from error
+
+    def delete_object(self, key: str) -> None:
+        try:
+            self._client.delete_object(Bucket=self.settings.bucket, Key=key)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(str(error)) from error

