@@ -1,0 +1,1 @@
+"""Accounts, secrets and sign-in flows. No widgets."""

@@ -1,0 +1,74 @@
+"""The `satchel` command: one parser, one sub-command per module."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from satchel import __version__, log
+from satchel.cli import accounts, browse, demo, transfer
+from satchel.domain.errors import SatchelError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="satchel",
+        description="The files attached to your boards and cards.",
+        epilog="Exit codes: 0 ok, 1 unexpected, 2 usage, 3 sign in again, 4 not allowed, "
+        "5 not found, 6 refused by the service, 7 service or network down (retry), "
+        "8 malformed answer, 9 storage refused, 10 local file problem, 11 no keyring, "
+        "130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"satchel {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run Satchel on the local demo service")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: debug)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    accounts.register(commands)
+    browse.register(commands)
+    transfer.register(commands)
+    sandbox = commands.add_parser("sandbox", help="run the local service (demo and tests)")
+    sandbox.set_defaults(handler=_run_sandbox)
+    try:
+        from satchel.sandbox import runner
+    except ImportError:  # the sandbox extra is not installed
+        sandbox.add_argument("rest", nargs=argparse.REMAINDER)
+    else:
+        runner.add_arguments(sandbox)
+    return parser
+
+
+def _run_sandbox(args: argparse.Namespace) -> int:
+    try:
+        from satchel.sandbox import runner
+    except ImportError:
+        print(
+            "The local service needs the sandbox extra: pip install 'satchel[sandbox]'",
+            file=sys.stderr,
+        )
+        return 2
+    return runner.run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command != "sandbox":
+        log.configure([logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)])
+    try:
+        if args.demo:
+            return demo.run(args)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        code: int = args.handler(args)
+        return code
+    except SatchelError as error:
+        print(f"satchel: {error.message}", file=sys.stderr)
+        if error.detail and args.verbose:
+            print(f"satchel: the service said: {log.redact(error.detail)}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("satchel: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,120 @@
+"""`satchel upload`, `satchel get` and `satchel link`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from satchel.cli.context import add_account_option, run_with_provider
+from satchel.cli.format import ProgressBar, human_duration, human_size
+from satchel.domain.errors import LocalFileError, Rejected, SatchelError, UsageError
+from satchel.domain.model import Attachment
+from satchel.providers.base import Provider
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    upload = commands.add_parser(
+        "upload",
+        help="attach files to a card",
+        description="Prints 'ATTACHMENT_ID<TAB>NAME' for each file that landed.",
+    )
+    upload.add_argument("card", metavar="CARD", help="the card's id")
+    upload.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    add_account_option(upload)
+    upload.set_defaults(handler=_upload)
+
+    get = commands.add_parser("get", help="download an attachment")
+    get.add_argument("attachment", metavar="ATTACHMENT", help="the attachment's id")
+    get.add_argument(
+        "-o", "--output", type=Path, help="file or folder to write (default: its name, here)"
+    )
+    add_account_option(get)
+    get.set_defaults(handler=_get)
+
+    link = commands.add_parser(
+        "link",
+        help="print a fresh link to an attachment and when it expires",
+        description="Line 1: the link, which works without any credential until it expires. "
+        "Line 2: 'expires <ISO time>'.",
+    )
+    link.add_argument("attachment", metavar="ATTACHMENT")
+    add_account_option(link)
+    link.set_defaults(handler=_link)
+
+
+def _check_local_file(path: Path) -> None:
+    if not path.exists():
+        raise LocalFileError(f"{path} does not exist.")
+    if not path.is_file():
+        raise LocalFileError(f"{path} is not a regular file; only files can be attached.")
+
+
+def _upload(args: argparse.Namespace) -> int:
+    async def work(provider: Provider) -> int:
+        failures: list[SatchelError] = []
+        for path in args.files:
+            try:
+                _check_local_file(path)
+                bar = ProgressBar(path.name)
+                try:
+                    attachment = await provider.upload(args.card, path, progress=bar.update)
+                finally:
+                    bar.finish()
+            except SatchelError as error:
+                failures.append(error)
+                print(f"satchel: {path}: {error.message}", file=sys.stderr)
+                continue
+            print(f"{attachment.id}\t{attachment.name}", flush=True)
+        if failures:
+            print(
+                f"satchel: {len(failures)} of {len(args.files)} files were not uploaded.",
+                file=sys.stderr,
+            )
+            return failures[0].exit_code
+        return 0
+
+    return run_with_provider(args, work)
+
+
+def _destination(attachment: Attachment, output: Path | None) -> Path:
+    name = Path(attachment.local_name.replace("\n", " ")).name or attachment.id
+    if output is None:
+        target = Path.cwd() / name
+        if target.exists():
+            raise UsageError(f"{target} already exists; choose another name with -o FILE.")
+        return target
+    if output.is_dir():
+        return output / name
+    return output
+
+
+def _get(args: argparse.Namespace) -> int:
+    async def work(provider: Provider) -> Path:
+        attachment = await provider.get_attachment(args.attachment)
+        if attachment.is_link:
+            raise Rejected(f"{attachment.name!r} is a link, not a file: {attachment.link_url}")
+        dest = _destination(attachment, args.output)
+        bar = ProgressBar(attachment.name)
+        try:
+            return await provider.download(attachment, dest, progress=bar.update)
+        finally:
+            bar.finish()
+
+    saved = run_with_provider(args, work)
+    print(f"Saved {saved} ({human_size(saved.stat().st_size)}).", file=sys.stderr)
+    return 0
+
+
+def _link(args: argparse.Namespace) -> int:
+    async def work(provider: Provider) -> tuple[str, datetime]:
+        attachment = await provider.get_attachment(args.attachment)
+        link = await provider.resolve_download(attachment)
+        return link.url, link.expires_at
+
+    url, expires_at = run_with_provider(args, work)
+    left = human_duration((expires_at - datetime.now(UTC)).total_seconds())
+    print(url)
+    print(f"expires {expires_at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')} (in {left})")
+    return 0

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from satchel import log
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("GET /api/v1/me Authorization: Bearer ixk_abcdefghijklmnopqrstuvwxyz0123", "ixk_abcdefghij"),
+        ("key ixk_SECRETSECRETSECRET1234 refused", "SECRETSECRET"),
+        ('Authorization: OAuth oauth_consumer_key="k1234567", oauth_token="ATTA' + "a" * 64 + 'B"', "aaaa"),
+        ("GET https://s3/x?X-Amz-Credential=AK/2026&X-Amz-Signature=deadbeefcafe", "deadbeefcafe"),
+        ("https://api.trello.com/1/members/me?key=0123456789abcdef&token=feedfacefeedface", "feedface"),
+    ],
+)
+def test_redact_removes_credentials(line: str, secret: str) -> None:
+    assert secret not in log.redact(line)
+
+
+def test_registered_secrets_are_scrubbed_whatever_their_shape() -> None:
+    log.register_secret("plain-words-secret")
+    assert "plain-words-secret" not in log.redact("the key was plain-words-secret, sadly")
+
+
+def test_the_filter_cleans_records(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("satchel.test")
+    logger.addFilter(log.RedactingFilter())
+    with caplog.at_level(logging.INFO, logger="satchel.test"):
+        logger.info("sending %s", "Authorization: Bearer ixk_verysecretvalue12345")
+    assert "verysecretvalue" not in caplog.text
+    assert "Bearer ***" in caplog.text
