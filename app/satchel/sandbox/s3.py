@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -32,13 +33,24 @@ class S3Settings:
 class UploadForm:
     url: str
     fields: dict[str, str]
+    #: When the policy dies (taken just before signing, so never later than the real one).
+    expires_at: datetime
+
+
+def ascii_file_name(file_name: str) -> str:
+    """An ASCII stand-in for old clients: "Übersicht – Café.txt" -> "Ubersicht _ Cafe.txt"."""
+    decomposed = unicodedata.normalize("NFKD", file_name)
+    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    printable = [c if " " <= c <= "~" and c not in '"\\' else "_" for c in without_marks]
+    return "".join(printable)
 
 
 def content_disposition(file_name: str) -> str:
     """An attachment disposition that keeps non-ASCII names (RFC 6266 / 5987)."""
-    ascii_fallback = file_name.encode("ascii", "replace").decode().replace('"', "'")
-    ascii_fallback = ascii_fallback.replace("\n", " ").replace("\r", " ")
-    return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+    return (
+        f'attachment; filename="{ascii_file_name(file_name)}"; '
+        f"filename*=UTF-8''{quote(file_name, safe='')}"
+    )
 
 
 class S3Gateway:
@@ -62,11 +74,13 @@ class S3Gateway:
         )
 
     def ensure_bucket(self) -> None:
+        """Make the bucket unless it exists; StorageUnavailable when S3 cannot be used."""
         try:
-            self._client.head_bucket(Bucket=self.settings.bucket)
-        except ClientError:
-            self._client.create_bucket(Bucket=self.settings.bucket)
-        except BotoCoreError as error:
+            try:
+                self._client.head_bucket(Bucket=self.settings.bucket)
+            except ClientError:
+                self._client.create_bucket(Bucket=self.settings.bucket)
+        except (BotoCoreError, ClientError) as error:
             raise StorageUnavailable(str(error)) from error
 
     def object_url(self, key: str) -> str:
@@ -77,6 +91,7 @@ class S3Gateway:
         self, key: str, size: int, content_type: str, ttl: timedelta = DEFAULT_TTL
     ) -> UploadForm:
         """A SigV4 POST policy for exactly this key, size and content type."""
+        expires_at = datetime.now(UTC) + ttl
         post = self._client.generate_presigned_post(
             self.settings.bucket,
             key,
@@ -88,7 +103,7 @@ class S3Gateway:
             ],
             ExpiresIn=int(ttl.total_seconds()),
         )
-        return UploadForm(url=post["url"], fields=dict(post["fields"]))
+        return UploadForm(url=post["url"], fields=dict(post["fields"]), expires_at=expires_at)
 
     def download_link(
         self, key: str, file_name: str, content_type: str, ttl: timedelta = DEFAULT_TTL

@@ -158,7 +158,7 @@ class SeaweedProcess:
                 env=env,
                 cwd=self.data_dir,
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
             log_handle.close()
             self.s3_port = base

@@ -1,0 +1,90 @@
+"""The sandbox's ASGI app: the dialect routes over one store and one S3 gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from satchel.sandbox import problems
+from satchel.sandbox.api_bearer import BearerApi, BearerSettings
+from satchel.sandbox.bearer_auth import BearerAuthMiddleware
+from satchel.sandbox.orphan_sweep import run_sweeper
+from satchel.sandbox.storage_gate import StorageGate
+from satchel.sandbox.store import Store
+
+#: The S3 single-POST limit.
+DEFAULT_MAX_UPLOAD_SIZE = 5 * 1024**3
+DEFAULT_ORPHAN_GRACE_SECONDS = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxSettings:
+    max_upload_size: int = DEFAULT_MAX_UPLOAD_SIZE
+    orphan_grace_seconds: float = DEFAULT_ORPHAN_GRACE_SECONDS
+
+
+async def _on_problem(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, problems.Problem)
+    return error.response()
+
+
+async def _on_http_error(_request: Request, error: Exception) -> Response:
+    """Starlette's own 404/405 (no route) in the problem shape too."""
+    assert isinstance(error, HTTPException)
+    if error.status_code == 405:
+        allow = (error.headers or {}).get("Allow", "")
+        return problems.method_not_allowed(allow).response()
+    if error.status_code == 404:
+        return problems.not_found().response()
+    status = error.status_code
+    return problems.Problem(status, "http_error", error.detail, error.headers).response()
+
+
+async def _on_crash(_request: Request, _error: Exception) -> Response:
+    # Starlette re-raises the error after this answer, and uvicorn logs its traceback.
+    return problems.internal_error().response()
+
+
+def create_app(
+    store: Store,
+    storage: StorageGate,
+    settings: SandboxSettings,
+    *,
+    outer_middleware: Sequence[Middleware] = (),
+) -> Starlette:
+    """`outer_middleware` wraps everything, before the key check: fault injection goes there."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(
+            run_sweeper(store, storage, settings.orphan_grace_seconds), name="orphan-sweep"
+        )
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+
+    bearer = BearerApi(store, storage, BearerSettings(settings.max_upload_size))
+    app = Starlette(
+        routes=bearer.routes(),
+        middleware=[*outer_middleware, Middleware(BearerAuthMiddleware, store=store)],
+        exception_handlers={
+            problems.Problem: _on_problem,
+            HTTPException: _on_http_error,
+            Exception: _on_crash,
+        },
+        lifespan=lifespan,
+    )
+    # "/api/v1/boards/" is not "/api/v1/boards": no redirect that a client would follow.
+    app.router.redirect_slashes = False
+    return app

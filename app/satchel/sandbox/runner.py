@@ -1,0 +1,201 @@
+"""`satchel sandbox`: start S3, the store and the demo data, serve, print one ready line.
+
+stdout carries exactly one JSON line (the ready line, with the demo keys); everything else
+is a log line on stderr, with secrets scrubbed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import functools
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import uvicorn
+
+from satchel.log import configure
+from satchel.paths import sandbox_data_dir
+from satchel.sandbox import demo
+from satchel.sandbox.app import (
+    DEFAULT_MAX_UPLOAD_SIZE,
+    DEFAULT_ORPHAN_GRACE_SECONDS,
+    SandboxSettings,
+    create_app,
+)
+from satchel.sandbox.local_s3 import DEFAULT_BUCKET, ExternalS3, running_s3
+from satchel.sandbox.s3 import S3Gateway, StorageUnavailable
+from satchel.sandbox.seaweed import SeaweedError
+from satchel.sandbox.storage_gate import StorageGate
+from satchel.sandbox.store import Store
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "satchel.db"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on; 0: a free one")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=sandbox_data_dir(),
+        help="where the store, the demo keys and the local S3 live (kept across runs)",
+    )
+    s3 = parser.add_argument_group(
+        "external S3", "Use this S3-compatible store instead of starting SeaweedFS."
+    )
+    s3.add_argument("--s3-endpoint", help="e.g. https://s3.eu-west-1.amazonaws.com")
+    s3.add_argument(
+        "--s3-access-key", default=os.environ.get("SATCHEL_S3_ACCESS_KEY"),
+        help="(or SATCHEL_S3_ACCESS_KEY)",
+    )  # fmt: skip
+    s3.add_argument(
+        "--s3-secret-key", default=os.environ.get("SATCHEL_S3_SECRET_KEY"),
+        help="(or SATCHEL_S3_SECRET_KEY, which keeps it out of the process list)",
+    )  # fmt: skip
+    s3.add_argument("--s3-bucket", default=DEFAULT_BUCKET, help="made if missing")
+    parser.add_argument(
+        "--orphan-grace",
+        type=float,
+        default=DEFAULT_ORPHAN_GRACE_SECONDS,
+        metavar="SECONDS",
+        help="delete attachments never linked to a card after this long",
+    )
+    parser.add_argument(
+        "--max-upload-size",
+        type=int,
+        default=DEFAULT_MAX_UPLOAD_SIZE,
+        metavar="BYTES",
+        help="largest declared upload size accepted",
+    )
+    # Fault injection (--faults) will be added here and passed to create_app's outer_middleware.
+
+
+class _StopRequested(Exception):
+    """SIGINT or SIGTERM arrived: unwind, stopping the S3 child on the way out."""
+
+
+def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
+    # Raise only once: a second signal must not interrupt the clean-up of the first.
+    for handled in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(handled, signal.SIG_IGN)
+    log.info("Got %s: stopping", signal.Signals(signum).name)
+    raise _StopRequested
+
+
+def _external_s3(args: argparse.Namespace) -> ExternalS3 | None:
+    if not args.s3_endpoint:
+        return None
+    if not (args.s3_access_key and args.s3_secret_key):
+        raise ValueError("--s3-endpoint needs --s3-access-key and --s3-secret-key")
+    return ExternalS3(args.s3_endpoint.rstrip("/"), args.s3_access_key, args.s3_secret_key)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bound and listening before the ready line, so its port is the real one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto must be IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted sockets only
+    # then; without it every keep-alive answer waits ~40 ms (Nagle against delayed ACKs).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def _base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 - a mapping
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _storage_ready(store: Store, gateway: S3Gateway) -> bool:
+    """Make the bucket and the demo objects; False (and serve 503 for storage) if S3 is down."""
+    try:
+        gateway.ensure_bucket()
+        demo.upload_pending(store, gateway)
+    except StorageUnavailable as error:
+        log.warning(
+            "S3 at %s is unreachable (%s); storage requests get 503 until it answers",
+            gateway.settings.endpoint,
+            error,
+        )
+        return False
+    return True
+
+
+async def _serve(app: Any, sock: socket.socket, ready_line: dict[str, Any]) -> None:
+    config = uvicorn.Config(
+        app,
+        log_config=None,  # our root logger (stderr, secrets scrubbed) gets everything
+        access_log=True,
+        lifespan="on",
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if serving.done():
+            await serving
+            raise RuntimeError("The server stopped before it started.")
+        await asyncio.sleep(0.02)
+    sys.stdout.write(json.dumps(ready_line) + "\n")
+    sys.stdout.flush()
+    log.info("Ready at %s", ready_line["base_url"])
+    await serving
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT/SIGTERM; 0 then, 1 when the service could not start."""
+    configure(logging.INFO)
+    try:
+        external = _external_s3(args)
+    except ValueError as error:
+        log.error("%s", error)
+        return 2
+    data_dir: Path = args.data.expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for handled in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(handled, _on_stop_signal)
+    try:
+        with contextlib.ExitStack() as cleanup:
+            sock = _listen(args.host, args.port)
+            cleanup.callback(sock.close)
+            s3_settings = cleanup.enter_context(running_s3(data_dir, args.s3_bucket, external))
+            gateway = S3Gateway(s3_settings)
+            store = Store(data_dir / DB_FILE)
+            cleanup.callback(store.close)
+            demo.seed_if_new(store, data_dir)
+            storage = StorageGate(
+                gateway,
+                ready=_storage_ready(store, gateway),
+                on_ready=functools.partial(demo.upload_pending, store, gateway),
+            )
+            settings = SandboxSettings(args.max_upload_size, args.orphan_grace)
+            ready_line = {
+                "base_url": _base_url(sock),
+                "s3_endpoint": s3_settings.endpoint,
+                "data_dir": str(data_dir),
+                "tenants": demo.read_handout(data_dir),
+            }
+            # uvicorn traps SIGINT/SIGTERM while it serves, then re-raises them into our
+            # handler after its shutdown: that unwinds here, through the clean-up above.
+            asyncio.run(_serve(create_app(store, storage, settings), sock, ready_line))
+    except _StopRequested:
+        pass
+    except (SeaweedError, OSError) as error:
+        log.error("The sandbox could not start: %s", error)
+        return 1
+    log.info("Stopped")
+    return 0

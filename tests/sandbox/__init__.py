@@ -1,0 +1,1 @@
+"""The local service, tested from outside: real HTTP, real SeaweedFS."""
