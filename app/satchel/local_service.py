@@ -15,9 +15,12 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+READY_TIMEOUT_SECONDS = 120.0
+LOG_NAME = "service.log"
 
 
 class LocalServiceError(RuntimeError):
@@ -26,83 +29,110 @@ class LocalServiceError(RuntimeError):
 
 @dataclass
 class LocalService:
-    process: subprocess.Popen[bytes]
-    ready: dict[str, Any]
-    log_path: Path
+    base_url: str
+    s3_endpoint: str
+    tenants: list[dict[str, Any]]
     data_dir: Path
-    tenants: list[dict[str, str]] = field(default_factory=list)
+    process: subprocess.Popen[bytes]
+    #: Where the service's stderr (its log) goes.
+    log_path: Path
+    #: The whole ready line, with what later dialects add to it.
+    ready: dict[str, Any]
 
     @property
-    def base_url(self) -> str:
-        return str(self.ready["base_url"])
+    def api(self) -> str:
+        return self.base_url + "/api/v1"
 
-    @property
-    def s3_endpoint(self) -> str:
-        return str(self.ready["s3_endpoint"])
+    def log_tail(self, lines: int = 40) -> str:
+        return _tail(self.log_path, lines)
 
-    def stop(self, timeout: float = 15.0) -> int | None:
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM, then wait; returns the exit code (SIGKILL if it hangs)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=timeout)
+                self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(timeout=5)
-        if self.process.stdout:
+                self.process.wait(10)
+        if self.process.stdout is not None:
             self.process.stdout.close()
         return self.process.returncode
 
 
+def _tail(path: Path, lines: int) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
 def _die_with_parent() -> None:
+    """In the child: SIGTERM when the parent dies, however it dies (Linux)."""
     import ctypes
 
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def _read_line(process: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """The first stdout line, or b"" if the process ends or the time runs out first."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    buffer = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while b"\n" not in buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not selector.select(remaining):
+                return b""
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:
+                return b""
+            buffer += chunk
+    return buffer.split(b"\n", 1)[0]
+
+
+def service_command(data_dir: Path, *extra_args: str) -> list[str]:
+    return [
+        sys.executable, "-m", "satchel", "sandbox",
+        "--port", "0", "--data", str(data_dir), *extra_args,
+    ]  # fmt: skip
+
+
 def start_local_service(
-    data_dir: Path, extra_args: list[str] | None = None, timeout: float = 120.0
+    data_dir: Path, *extra_args: str, timeout: float = READY_TIMEOUT_SECONDS
 ) -> LocalService:
-    """Run the service on free loopback ports with its data in `data_dir`."""
+    """Run the service on a free loopback port with its data in `data_dir`."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = data_dir / "service.log"
-    command = [sys.executable, "-m", "satchel", "sandbox", "--port", "0", "--data", str(data_dir)]
-    with log_path.open("ab") as log_file:
+    log_path = data_dir / LOG_NAME
+    with log_path.open("ab") as stderr:
         process = subprocess.Popen(
-            [*command, *(extra_args or [])],
+            service_command(data_dir, *extra_args),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=log_file,
-            env=dict(os.environ, PYTHONUNBUFFERED="1"),
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            stderr=stderr,  # a file, not a pipe: it can never fill up and block the service
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    line = b""
-    while not line.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or process.poll() is not None or not selector.select(timeout=left):
-            process.kill()
-            process.wait()
-            tail = log_path.read_text(errors="replace")[-2000:]
-            raise LocalServiceError(f"The local service did not start. Its log ends:\n{tail}")
-        chunk = os.read(process.stdout.fileno(), 65536)
-        if not chunk:
-            continue
-        line += chunk
-    selector.close()
+    line = _read_line(process, timeout)
     try:
-        ready = json.loads(line.decode())
-    except ValueError as error:
-        with contextlib.suppress(Exception):
+        ready = json.loads(line)
+    except ValueError:
+        with contextlib.suppress(ProcessLookupError):
             process.kill()
-        raise LocalServiceError("The local service printed a ready line that is not JSON.") from error
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
+        raise LocalServiceError(
+            f"The local service did not start within {timeout:.0f} s "
+            f"(exit code {process.returncode}). Its log ends with:\n{_tail(log_path, 40)}"
+        ) from None
     return LocalService(
+        base_url=ready["base_url"],
+        s3_endpoint=ready["s3_endpoint"],
+        tenants=ready["tenants"],
+        data_dir=Path(ready.get("data_dir", data_dir)),
         process=process,
-        ready=ready,
         log_path=log_path,
-        data_dir=data_dir,
-        tenants=list(ready.get("tenants", [])),
+        ready=ready,
     )

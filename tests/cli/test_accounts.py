@@ -11,7 +11,9 @@ from tests.cli.conftest import Runner
 def test_add_checks_the_key_and_keeps_it_only_in_the_keyring(
     satchel: Runner, sandbox, rw_key: str, tmp_path: Path
 ) -> None:
-    added = satchel("account", "add", "bearer", "--url", sandbox.base_url, "--name", "work", stdin=rw_key)
+    added = satchel(
+        "account", "add", "bearer", "--url", sandbox.base_url, "--name", "work", stdin=rw_key
+    )
     assert added.code == 0, added.err
     assert "work" in added.out
 

@@ -54,7 +54,9 @@ def test_upload_get_link_round_trip(
     target = tmp_path / "copy.bin"
     got = satchel("get", attachment_id, "-o", str(target), env=env_account)
     assert got.code == 0, got.err
-    assert hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
+    assert (
+        hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
+    )
 
     linked = satchel("link", attachment_id, env=env_account)
     assert linked.code == 0, linked.err

@@ -10,11 +10,22 @@ from satchel import log
 @pytest.mark.parametrize(
     ("line", "secret"),
     [
-        ("GET /api/v1/me Authorization: Bearer ixk_abcdefghijklmnopqrstuvwxyz0123", "ixk_abcdefghij"),
+        (
+            "GET /api/v1/me Authorization: Bearer ixk_abcdefghijklmnopqrstuvwxyz0123",
+            "ixk_abcdefghij",
+        ),
         ("key ixk_SECRETSECRETSECRET1234 refused", "SECRETSECRET"),
-        ('Authorization: OAuth oauth_consumer_key="k1234567", oauth_token="ATTA' + "a" * 64 + 'B"', "aaaa"),
+        (
+            'Authorization: OAuth oauth_consumer_key="k1234567", oauth_token="ATTA'
+            + "a" * 64
+            + 'B"',
+            "aaaa",
+        ),
         ("GET https://s3/x?X-Amz-Credential=AK/2026&X-Amz-Signature=deadbeefcafe", "deadbeefcafe"),
-        ("https://api.trello.com/1/members/me?key=0123456789abcdef&token=feedfacefeedface", "feedface"),
+        (
+            "https://api.trello.com/1/members/me?key=0123456789abcdef&token=feedfacefeedface",
+            "feedface",
+        ),
     ],
 )
 def test_redact_removes_credentials(line: str, secret: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import os
 import sys
@@ -100,9 +101,7 @@ def _list(_args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     account = account_store().remove(args.name)
-    try:
+    with contextlib.suppress(NoKeyring):  # without a keyring no secret was ever stored
         secret_store().delete(account.name)
-    except NoKeyring:
-        pass  # without a keyring no secret was ever stored
     print(f"Removed account {account.name!r} and its secret.")
     return 0

@@ -42,7 +42,9 @@ def resolve_account(args: argparse.Namespace) -> tuple[Account, str]:
     if env_url:
         if not env_secret:
             raise UsageError(f"{ENV_URL} is set but {ENV_SECRET} is not: set both, or neither.")
-        account = Account(name="(environment)", kind=os.environ.get(ENV_KIND, "bearer"), url=env_url)
+        account = Account(
+            name="(environment)", kind=os.environ.get(ENV_KIND, "bearer"), url=env_url
+        )
         log.register_secret(env_secret)
         return account, env_secret
     account = account_store().find(getattr(args, "account", None))
@@ -56,9 +58,7 @@ def resolve_account(args: argparse.Namespace) -> tuple[Account, str]:
     return account, secret
 
 
-def run_with_provider(
-    args: argparse.Namespace, work: Callable[[Provider], Awaitable[T]]
-) -> T:
+def run_with_provider(args: argparse.Namespace, work: Callable[[Provider], Awaitable[T]]) -> T:
     """Connect to the chosen account, run `work`, and close the connection."""
     account, secret = resolve_account(args)
 

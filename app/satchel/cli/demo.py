@@ -49,8 +49,12 @@ async def _tour(provider: Provider, workdir: Path) -> None:
     attachment = await provider.upload(card.id, source)
     print(f"  landed as attachment {attachment.id} through the four-step S3 form protocol.")
     copy = await provider.download(attachment, workdir / "copy.txt")
-    same = hashlib.sha256(copy.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
-    print(f"  downloaded back through a fresh presigned link: {'identical' if same else 'DIFFERENT'}.")
+    same = (
+        hashlib.sha256(copy.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
+    )
+    print(
+        f"  downloaded back through a fresh presigned link: {'identical' if same else 'DIFFERENT'}."
+    )
     link = await provider.resolve_download(attachment)
     print(f"  a link anyone can use until {link.expires_at:%H:%M:%S} UTC:\n  {link.url}")
     await provider.delete(attachment)
