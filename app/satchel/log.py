@@ -10,8 +10,10 @@ _SECRET_PATTERNS = [
     re.compile(r"(?i)(authorization:\s*)(bearer|oauth)\s+[^\s,]+"),
     re.compile(r"ixk_[A-Za-z0-9_\-]{8,}"),
     re.compile(r"ATTA[0-9A-Fa-f]{64,}"),
-    re.compile(r"(?i)(oauth_token|oauth_consumer_key|token|key|X-Amz-Signature|X-Amz-Credential|"
-               r"x-amz-security-token|signature)=(\"?)[^&\s\"]+"),
+    re.compile(
+        r"(?i)(oauth_token|oauth_consumer_key|token|key|X-Amz-Signature|X-Amz-Credential|"
+        r"x-amz-security-token|signature)=(\"?)[^&\s\"]+"
+    ),
 ]
 _known_secrets: set[str] = set()
 

@@ -80,8 +80,7 @@ class AccountStore:
                 return accounts[0]
             if not accounts:
                 raise NotFound(
-                    "No account is set up. Add one with "
-                    "'satchel account add bearer --url URL'."
+                    "No account is set up. Add one with 'satchel account add bearer --url URL'."
                 )
             names = ", ".join(a.name for a in accounts)
             raise UsageError(f"There are several accounts ({names}); pick one with --account NAME.")
