@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from satchel.domain.model import ResolvedLink
+from satchel.tuning import tune_allocator
 from satchel.providers.http import make_storage_client
 from satchel.storage.download import download_to_file
 from satchel.storage.s3form import upload_form
@@ -47,6 +48,7 @@ async def _main(argv: list[str]) -> float:
 
 
 if __name__ == "__main__":
+    tune_allocator()  # as `satchel` does at start-up
     before = _status_kib("VmRSS")
     seconds = asyncio.run(_main(sys.argv[1:]))
     growth = (_status_kib("VmHWM") - before) / 1024

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
-from satchel import __version__, log
+from satchel import __version__, log, tuning
 from satchel.cli import accounts, browse, demo, transfer
 from satchel.domain.errors import SatchelError
 
@@ -15,14 +16,18 @@ from satchel.domain.errors import SatchelError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="satchel",
-        description="The files attached to your boards and cards.",
+        description="The files attached to your boards and cards. With no command, the window opens.",
         epilog="Exit codes: 0 ok, 1 unexpected, 2 usage, 3 sign in again, 4 not allowed, "
         "5 not found, 6 refused by the service, 7 service or network down (retry), "
         "8 malformed answer, 9 storage refused, 10 local file problem, 11 no keyring, "
         "130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"satchel {__version__}")
-    parser.add_argument("--demo", action="store_true", help="run Satchel on the local demo service")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open Satchel on the local demo service (a terminal tour where no display exists)",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: debug)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     accounts.register(commands)
@@ -51,17 +56,30 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     return runner.run(args)
 
 
+def _has_display() -> bool:
+    """Whether a window can be shown: a desktop session, or a Qt platform chosen by hand."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tuning.tune_allocator()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command != "sandbox":
         log.configure([logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)])
     try:
-        if args.demo:
-            return demo.run(args)
         if args.command is None:
-            parser.print_help()
-            return 0
+            if not _has_display():
+                if args.demo:
+                    print("No display here: showing the command-line tour instead.\n")
+                    return demo.run(args)
+                parser.print_help()
+                return 0
+            from satchel import main as desktop
+
+            return desktop.run(sys.argv[:1], demo=args.demo)
         code: int = args.handler(args)
         return code
     except SatchelError as error:

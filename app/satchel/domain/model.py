@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -22,6 +23,7 @@ class Identity:
     name: str
     scope: str  # "read", "read_write", or the service's own words
     expires_at: datetime | None = None
+    max_upload_size: int | None = None  # bytes; None when the service does not say
 
     @property
     def can_write(self) -> bool:
@@ -125,3 +127,24 @@ class StoredObject:
     bucket: str | None = None
     key: str | None = None
     etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingUpload:
+    """Step 1 of a staged upload: the service's record and its permission to send the file.
+
+    `fields` hold a signed storage policy: a capability until `expires_at`, so they
+    stay out of `repr` (and therefore out of log lines).
+    """
+
+    id: str  # the attachment the service created, state "pending"
+    url: str  # where the form goes
+    fields: Mapping[str, str] = field(repr=False)
+    key: str  # the object key the policy allows
+    expires_at: datetime | None = None
+    attachment: Attachment | None = None  # the record as step 1 returned it
+
+    def is_usable(self, margin: timedelta = timedelta(0), now: datetime | None = None) -> bool:
+        if self.expires_at is None:
+            return True
+        return self.expires_at - (now or datetime.now(UTC)) > margin

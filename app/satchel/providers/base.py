@@ -3,12 +3,18 @@
 Methods are coroutines; cancelling the task that awaits one cancels the work and
 cleans up what it started on the service. Every method raises only
 `satchel.domain.errors.SatchelError` subclasses for failures it expects.
+
+Dialects whose uploads go in steps a transfer queue can resume (bearer, Productive)
+derive from `satchel.providers.staged.StagedUploadProvider`; a dialect with a
+single upload request (Trello's multipart POST) implements `upload()` directly.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 from satchel.domain.model import (
     Attachment,
@@ -95,3 +101,14 @@ class Provider(ABC):
     @abstractmethod
     async def aclose(self) -> None:
         """Close the account's HTTP clients."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,200 @@
+"""Download one file from a resolved (presigned) link into place, safely.
+
+The link comes from a resolver (the provider resolves its redirect without
+following it with credentials). The file is fetched with a clean request, streamed
+to a temporary file in the destination folder, its size checked, then renamed
+into place: `dest` is replaced only by a complete copy. An error answer is never
+written as the file. A link that has expired (by its own clock, or by the storage
+host's 403 "Request has expired") is resolved again, once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from satchel.domain.errors import DiskFull, IntegrityError, LinkExpired, LocalFileError
+from satchel.domain.model import ResolvedLink
+from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.storage.answers import (
+    Operation,
+    malformed_storage_answer,
+    storage_error,
+    storage_network_error,
+)
+from satchel.storage.file_writer import BatchWriter
+from satchel.storage.s3form import read_capped, strip_credentials
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1024 * 1024
+#: S3 checks a link's expiry when the request starts; a few seconds of slack is enough.
+LINK_MARGIN = timedelta(seconds=5)
+
+Resolver = Callable[[], Awaitable[ResolvedLink]]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _write_error(dest: Path, error: OSError) -> LocalFileError:
+    if error.errno in {errno.ENOSPC, errno.EDQUOT}:
+        return DiskFull(
+            f"There is no room left on the disk for “{dest.name}”. "
+            "Free some space, or choose another folder, and try again."
+        )
+    if error.errno in {errno.ENOENT, errno.ENOTDIR}:
+        return LocalFileError(f"The folder “{dest.parent}” is not there. Choose another one.")
+    if error.errno in {errno.EACCES, errno.EPERM, errno.EROFS}:
+        return LocalFileError(
+            f"Satchel may not write in “{dest.parent}”. Choose another folder.", detail=str(error)
+        )
+    return LocalFileError(
+        f"“{dest.name}” could not be saved ({error.strerror or type(error).__name__}).",
+        detail=str(error),
+    )
+
+
+def _temp_path(dest: Path) -> Path:
+    # Hidden, beside the destination (so the final rename is atomic), and short enough
+    # for NAME_MAX however long the real name is.
+    stem = dest.name.encode("utf-8")[:100].decode("utf-8", "ignore")
+    return dest.with_name(f".{stem}.{secrets.token_hex(4)}.part")
+
+
+def _declared_size(response: httpx.Response) -> int | None:
+    value = response.headers.get("Content-Length", "")
+    return int(value) if value.isdigit() else None
+
+
+def _size_mismatch(dest: Path, expected: int, got: int) -> IntegrityError:
+    return IntegrityError(
+        f"“{dest.name}” did not arrive whole ({got} bytes of {expected}). Download it again.",
+        detail=f"expected {expected} bytes, received {got}",
+    )
+
+
+async def download_to_file(
+    client: httpx.AsyncClient,
+    resolve: Resolver,
+    dest: Path,
+    *,
+    expected_size: int | None = None,
+    progress: ProgressCallback = no_progress,
+    clock: Callable[[], datetime] = _utc_now,
+) -> Path:
+    """Fetch what `resolve()` links to into `dest`; returns `dest`.
+
+    `client` must be a clean storage client (no credentials). `expected_size`, when
+    known (the service's record), must match what arrives.
+    """
+    link = await resolve()
+    resolved_again = False
+    while True:
+        if not link.is_usable(LINK_MARGIN, now=clock()):
+            if resolved_again:
+                raise LinkExpired(
+                    "The service keeps handing out download links that have already expired. "
+                    "Check that this computer's clock is right, then try again."
+                )
+            link, resolved_again = await resolve(), True
+            continue
+        try:
+            return await _fetch(client, link, dest, expected_size, progress)
+        except LinkExpired:
+            if resolved_again:
+                raise
+            log.debug("link to %s expired; resolving it again", urlsplit(link.url).netloc)
+            link, resolved_again = await resolve(), True
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    link: ResolvedLink,
+    dest: Path,
+    expected_size: int | None,
+    progress: ProgressCallback,
+) -> Path:
+    try:
+        # The bytes as stored: no on-the-fly compression, so sizes compare as they are.
+        request = client.build_request("GET", link.url, headers={"Accept-Encoding": "identity"})
+    except httpx.InvalidURL:
+        raise malformed_storage_answer("a download link that is not a URL", b"") from None
+    strip_credentials(request)
+    try:
+        # Following redirects is safe here: the request carries no credential at all.
+        response = await client.send(request, auth=None, follow_redirects=True, stream=True)
+    except httpx.TransportError as error:
+        raise storage_network_error(error) from None
+    except httpx.TooManyRedirects:
+        raise malformed_storage_answer("redirects without end", b"") from None
+    try:
+        if not response.is_success:
+            body = await read_capped(response)
+            raise storage_error(response.status_code, body, response.headers, Operation.DOWNLOAD)
+        if response.status_code != 200:
+            raise malformed_storage_answer(f"status {response.status_code}", b"")
+        declared = _declared_size(response)
+        if declared is not None and expected_size is not None and declared != expected_size:
+            raise _size_mismatch(dest, expected_size, declared)
+        expected = expected_size if expected_size is not None else declared
+        return await _save(response, dest, expected, progress)
+    except httpx.TransportError as error:
+        raise storage_network_error(error) from None
+    finally:
+        await response.aclose()
+
+
+async def _save(
+    response: httpx.Response, dest: Path, expected: int | None, progress: ProgressCallback
+) -> Path:
+    """Stream the body to a temporary file beside `dest`, check it, rename it into place."""
+    temp = _temp_path(dest)
+    try:
+        file = temp.open("xb")
+    except OSError as error:
+        raise _write_error(dest, error) from None
+    done = 0
+    writer = BatchWriter(file)
+    try:
+        try:
+            batch: list[bytes] = []
+            batched = 0
+            async for piece in response.aiter_raw():
+                batch.append(piece)
+                batched += len(piece)
+                if batched >= CHUNK_SIZE:
+                    await writer.write(batch)
+                    done += batched
+                    batch, batched = [], 0
+                    progress(done, max(expected or 0, done))
+            await writer.write(batch)
+            done += batched
+            await writer.flush()
+        finally:
+            writer.close()
+        if expected is not None and done != expected:
+            raise _size_mismatch(dest, expected, done)
+        progress(done, done)
+        temp.replace(dest)
+    except OSError as error:
+        _remove(temp)
+        raise _write_error(dest, error) from None
+    except BaseException:  # a failed check, a dropped connection, a cancel
+        _remove(temp)
+        raise
+    return dest
+
+
+def _remove(temp: Path) -> None:
+    with contextlib.suppress(OSError):
+        temp.unlink()

@@ -1,0 +1,35 @@
+"""Process-wide tuning for bulk transfers, applied once at start-up.
+
+Streaming downloads allocate a fresh 256 KiB buffer per read. glibc serves blocks
+that big with mmap/munmap by default, so every read pays for new zeroed pages; in a
+fresh process that halves download throughput (measured: 0.45x curl). Raising the
+mmap threshold keeps those buffers in the reusable heap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import sys
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 4 * 1024 * 1024
+TRIM_THRESHOLD = 64 * 1024 * 1024
+
+
+def tune_allocator() -> bool:
+    """Best effort and glibc only; returns whether it applied."""
+    if not sys.platform.startswith("linux"):
+        return False
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(name)
+        return bool(
+            libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+            and libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+        )
+    return False
