@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from satchel.domain.model import ResolvedLink
-from satchel.tuning import tune_allocator
 from satchel.providers.http import make_storage_client
 from satchel.storage.download import download_to_file
 from satchel.storage.s3form import upload_form
+from satchel.tuning import tune_allocator
 
 
 def _status_kib(field: str) -> int:

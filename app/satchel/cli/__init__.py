@@ -16,7 +16,7 @@ from satchel.domain.errors import SatchelError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="satchel",
-        description="The files attached to your boards and cards. With no command, the window opens.",
+        description="The files attached to your boards and cards. No command: the window opens.",
         epilog="Exit codes: 0 ok, 1 unexpected, 2 usage, 3 sign in again, 4 not allowed, "
         "5 not found, 6 refused by the service, 7 service or network down (retry), "
         "8 malformed answer, 9 storage refused, 10 local file problem, 11 no keyring, "

@@ -1,0 +1,122 @@
+"""The composition root of the desktop app: build everything, run the Qt loop, clean up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from satchel import __version__, log, paths, settings
+from satchel.auth.accounts import Account, AccountStore
+from satchel.auth.secrets import KeyringSecretStore
+from satchel.domain.errors import SatchelError
+from satchel.local_service import LocalService, start_local_service
+from satchel.models.tasks import TaskRunner
+from satchel.storage.content_cache import ContentCache
+from satchel.ui.error_funnel import ErrorFunnel
+from satchel.ui.main_window import MainWindow
+from satchel.workspace import Workspace
+
+logger = logging.getLogger(__name__)
+
+#: Set by the start-up benchmark: print when the window is on screen, then quit.
+EXIT_WHEN_SHOWN = "SATCHEL_EXIT_WHEN_SHOWN"
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(paths.resources_dir() / "icons" / "satchel.svg"))
+
+
+class DemoAccounts:
+    """`--demo`: the local service in the background and its tenants signed in."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.service: LocalService | None = None
+
+    async def start(self) -> None:
+        self.window.statusBar().showMessage("Starting the demo service…")
+        loop = asyncio.get_running_loop()
+        # Starting takes seconds (SeaweedFS, demo data): off the loop, so the window lives.
+        self.service = await loop.run_in_executor(
+            None, start_local_service, paths.sandbox_data_dir()
+        )
+        for tenant in self.service.tenants:
+            account = Account(
+                name=f"Demo: {tenant['name']}", kind="bearer", url=self.service.base_url
+            )
+            await self.window.workspace.sign_in(account, tenant["read_write_key"], remember=False)
+            self.window.add_account_row(account.name)
+        self.window.statusBar().showMessage("Demo service ready.", 5000)
+
+    def stop(self) -> None:
+        if self.service is not None:
+            self.service.stop()
+            self.service = None
+
+
+@dataclass
+class Desktop:
+    """Everything the running app is made of; `run` and the screenshot script share it."""
+
+    app: QApplication
+    loop: qasync.QEventLoop
+    window: MainWindow
+    workspace: Workspace
+    runner: TaskRunner
+    funnel: ErrorFunnel
+    demo: DemoAccounts
+
+
+def build(argv: Sequence[str]) -> Desktop:
+    log.configure(logging.INFO if os.environ.get("SATCHEL_DEBUG") else logging.WARNING)
+    app = QApplication.instance() or QApplication(list(argv))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Satchel")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Satchel")
+    app.setDesktopFileName("satchel")
+    icon = app_icon()
+    app.setWindowIcon(icon)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    workspace = Workspace(AccountStore(paths.config_dir()), KeyringSecretStore())
+    runner = TaskRunner()
+    cache_limit = settings.CACHE_MAX_MB.get(settings.open_settings()) * 1024 * 1024
+    cache = ContentCache(paths.cache_dir() / "content", cache_limit)
+    window = MainWindow(workspace, runner, cache, icon)
+    funnel = ErrorFunnel(window.show_unexpected, window.show_error)
+    funnel.install(loop)
+    return Desktop(app, loop, window, workspace, runner, funnel, DemoAccounts(window))
+
+
+def run(argv: Sequence[str], demo: bool = False) -> int:
+    desktop = build(argv)
+    desktop.window.show()
+    if demo:
+        desktop.runner.run(desktop.demo.start(), "Starting the demo service")
+    if os.environ.get(EXIT_WHEN_SHOWN):
+        QTimer.singleShot(0, lambda: (print("shown", flush=True), desktop.window.close()))
+
+    closed = asyncio.Event()
+    desktop.app.lastWindowClosed.connect(closed.set)
+    try:
+        with desktop.loop:
+            desktop.loop.run_until_complete(closed.wait())
+            desktop.loop.run_until_complete(desktop.workspace.aclose())
+    except SatchelError as error:
+        print(f"satchel: {error.message}", file=sys.stderr)
+        return error.exit_code
+    finally:
+        desktop.demo.stop()
+        desktop.funnel.uninstall()
+    return 0

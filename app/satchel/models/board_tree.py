@@ -1,0 +1,654 @@
+"""Accounts → boards → lists → cards → attachments, fetched lazily, for a QTreeView.
+
+Each container node has a load state. A view asking for a node's children (fetchMore)
+gets one "Loading…" row at once while the provider call runs on the TaskRunner; the
+answer turns that row into the first child and inserts the rest, so no row is removed
+(a removal makes QTreeView lay out every expanded row again, ~50 ms with 5,000 cards).
+A failure turns it into a row with the reason and a retry. Fetches the model starts on
+its own (load_all, a deep refresh) show no row until a view expands the node.
+
+Sorting happens here, not in the proxy: QSortFilterProxyModel compares rows through
+two Python calls per comparison (0.9 s for 5,000 rows); a Python sort takes 2 ms.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import time
+from collections import deque
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, cast
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
+from PySide6.QtGui import QIcon
+
+from satchel.auth.accounts import Account
+from satchel.domain.errors import SatchelError, SignInRequired
+from satchel.domain.model import Node
+from satchel.models.roles import COLUMN_TITLES, Column, ItemRole, RowKind
+from satchel.models.tasks import TaskRunner
+from satchel.models.tree_nodes import (
+    RETRY_HINT,
+    Item,
+    LoadState,
+    NodeTree,
+    TreeNode,
+    kind_of,
+    walk,
+)
+from satchel.paths import resources_dir
+from satchel.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: How many fetches load_all and a deep refresh keep running at once.
+WALK_CONCURRENCY = 6
+#: Their answers are put in the tree this often, for at most this long at a time.
+APPLY_INTERVAL_MS = 100
+APPLY_SLICE_SECONDS = 0.015
+
+_INVALID = QModelIndex()
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FIRST_ROLE, _LAST_ROLE = int(min(ItemRole)), int(max(ItemRole))
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEAF_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+_CONTAINER_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_SORT_HINT = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
+_LAYOUT_ARGS = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
+_COLUMNS = len(COLUMN_TITLES)
+_LOAD, _REFRESH = "load", "refresh"
+#: Walk jobs that fetch: loading what is not loaded, refreshing what is.
+_FETCH_FOR = {(LoadState.NOT_LOADED, _LOAD), (LoadState.LOADED, _REFRESH)}
+
+
+def emit(signal: SignalInstance, *args: object) -> None:
+    """`signal.emit(*args)`, giving back the reference to True that PySide6 6.12.0 takes.
+
+    Its emit() returns True without owning it: each call drops one reference, and after
+    some hundred emits Python aborts ("bool_dealloc"). An extra reference to True is
+    harmless, so this stays correct once PySide is fixed.
+    """
+    if cast(Any, signal).emit(*args) is True:
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+
+
+@cache
+def _icon(name: str) -> QIcon:
+    return QIcon(str(resources_dir() / "icons" / f"{name}.svg"))
+
+
+class BoardTreeModel(QAbstractItemModel):
+    #: The service refused the account's secret (401); the account row asks to sign in again.
+    sign_in_required = Signal(str)
+    #: The children of this node (invalid: the accounts) were inserted or merged.
+    loaded = Signal(QModelIndex)
+    #: Fetching the children of this node failed; the error says why (also shown in a row).
+    fetch_failed = Signal(QModelIndex, object)
+    #: load_all() or a deep refresh: nodes done, nodes known so far. Equal when finished.
+    crawl_progress = Signal(int, int)
+
+    def __init__(self, workspace: Workspace, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self._workspace = workspace
+        self._runner = runner
+        self._tree = NodeTree()
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._walk_queue: deque[tuple[int, str]] = deque()
+        self._walk_waiting: dict[int, str] = {}  # fetched by someone else; go on afterwards
+        self._walk_running = 0
+        self._walk_done = 0
+        self._walk_total = 0
+        self._walk_reported = (0, 0)
+        self._status_due: list[int] = []  # nodes whose "Loading…" row is to be shown
+        self._arrived: deque[tuple[int, int, list[Node], str | None]] = deque()
+        self._apply_timer = QTimer(self, interval=APPLY_INTERVAL_MS)
+        self._apply_timer.timeout.connect(self._on_apply_timer_timeout)
+        self.reload_accounts()
+
+    @property
+    def tree(self) -> NodeTree:
+        """The nodes behind the rows, for the filter proxy. Read, never change."""
+        return self._tree
+
+    # --- Qt's model interface -------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = _INVALID) -> QModelIndex:
+        node = self._tree.get(parent.internalId())
+        if node is None or parent.column() > 0 or not 0 <= column < _COLUMNS:
+            return QModelIndex()
+        children = node.children
+        if 0 <= row < len(children):
+            return self.createIndex(row, column, children[row].id)
+        return QModelIndex()
+
+    def parent(self, child: Index = _INVALID) -> QModelIndex:  # type: ignore[override]
+        node = self._tree.get(child.internalId())
+        if node is None or node.parent is None or node.parent is self._tree.root:
+            return QModelIndex()
+        above = node.parent
+        return self.createIndex(above.row, 0, above.id)
+
+    def rowCount(self, parent: Index = _INVALID) -> int:
+        node = self._tree.get(parent.internalId())
+        if node is None or parent.column() > 0:
+            return 0
+        return len(node.children)
+
+    def columnCount(self, parent: Index = _INVALID) -> int:
+        return _COLUMNS
+
+    def hasChildren(self, parent: Index = _INVALID) -> bool:
+        node = self._tree.get(parent.internalId())
+        if node is None or parent.column() > 0:
+            return False
+        if node.children:
+            return True
+        return node.is_container and node.state is not LoadState.LOADED
+
+    def canFetchMore(self, parent: Index) -> bool:
+        node = self._tree.get(parent.internalId())
+        if node is None or node is self._tree.root or not node.is_container:
+            return False
+        if node.state is LoadState.NOT_LOADED:
+            return True
+        return node.state is LoadState.LOADING and not node.wants_status and not node.status_row
+
+    def fetchMore(self, parent: Index) -> None:
+        """Start fetching; the "Loading…" row follows on the next turn of the event loop.
+
+        Not at once: fetchMore runs inside view layouts and model testers' walks, and
+        rows inserted there would nest inside the change they are reacting to.
+        """
+        node = self._tree.get(parent.internalId())
+        if node is None or not self.canFetchMore(parent):
+            return
+        if node.state is LoadState.NOT_LOADED:
+            self._fetch(node)
+        node.wants_status = True
+        self._status_due.append(node.id)
+        if len(self._status_due) == 1:
+            QTimer.singleShot(0, self, self._show_due_status_rows)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        node = self._tree.get(index.internalId())
+        if node is None or node is self._tree.root:
+            return Qt.ItemFlag.NoItemFlags
+        return _CONTAINER_FLAGS if node.is_container else _LEAF_FLAGS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
+        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < _COLUMNS:
+            return None
+        if role == _DISPLAY:
+            return COLUMN_TITLES[section]
+        if role == _ALIGNMENT and section == Column.SIZE:
+            return _RIGHT
+        return None
+
+    def data(self, index: Index, role: int = _DISPLAY) -> object:
+        node = self._tree.get(index.internalId())
+        if node is None or node is self._tree.root:
+            return None
+        if role == _DISPLAY:
+            return node.texts()[index.column()]
+        if role == _DECORATION:
+            return _icon(node.icon_name()) if index.column() == 0 else None
+        if role == _TOOLTIP:
+            return self._tooltip(node)
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() == Column.SIZE else None
+        if not _FIRST_ROLE <= role <= _LAST_ROLE:
+            return None
+        return self._role_data(node, ItemRole(role), index.column())
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order every loaded level by the column's sort key; -1: the service's order."""
+        self._sort_column, self._sort_order = column, order
+        self._relayout([n for n in walk(self._tree.root) if len(n.children) > 1], all_parents=True)
+
+    # --- what the window asks ---------------------------------------------------------------
+
+    def node_at(self, index: Index) -> Item | None:
+        """The row's domain object, or the Account of an account row; None for status rows."""
+        node = self._tree.get(index.internalId()) if index.isValid() else None
+        return None if node is None else node.item
+
+    def account_of(self, index: Index) -> str | None:
+        node = self._tree.get(index.internalId()) if index.isValid() else None
+        return None if node is None else node.account
+
+    def is_failure_row(self, index: Index) -> bool:
+        node = self._tree.get(index.internalId()) if index.isValid() else None
+        return node is not None and node.kind is RowKind.FAILURE
+
+    def load_state(self, index: Index) -> LoadState:
+        node = self._tree.get(index.internalId())
+        return LoadState.LOADED if node is None else node.state
+
+    def index_for(self, account_name: str, node_id: str | None = None) -> QModelIndex:
+        """The row of a loaded node by its service id (None: the account's own row)."""
+        if node_id is None:
+            node = self._account_node(account_name)
+        else:
+            node = self._tree.find(account_name, node_id)
+        return self._index_of(node) if node is not None else QModelIndex()
+
+    def retry(self, index: Index) -> None:
+        """Fetch again the children of a node that failed (or of a failure row's parent)."""
+        node = self._tree.get(index.internalId()) if index.isValid() else None
+        if node is not None and node.kind is RowKind.FAILURE:
+            node = node.parent
+        if node is None or node.state is not LoadState.FAILED:
+            return
+        self._show_status_row(node, RowKind.LOADING)
+        self._fetch(node, user=True)
+
+    def refresh(self, index: Index | None = None, *, deep: bool = True) -> None:
+        """Fetch the node's children again and merge them in, keeping rows that stay.
+
+        Expansion, selection and persistent indexes survive. `deep`: then every loaded
+        node under it too. None: every loaded account.
+        """
+        node = self._tree.get(index.internalId()) if index is not None and index.isValid() else None
+        if node is not None and node.is_status:
+            node = node.parent
+        if node is None or node is self._tree.root:
+            self.reload_accounts()
+            targets = [a for a in self._tree.root.children if a.state is not LoadState.NOT_LOADED]
+        else:
+            targets = [node]
+        for target in targets:
+            if deep:
+                self._enqueue(target, _REFRESH)
+            elif target.state is LoadState.FAILED:
+                self.retry(self._index_of(target))
+            elif target.state is LoadState.LOADED:
+                self._fetch(target, job=None)
+        self._pump()
+
+    def load_all(self, root: Index | None = None) -> None:
+        """Fetch, in the background, everything not loaded yet under root (None: all)."""
+        node = self._tree.get(root.internalId()) if root is not None else self._tree.root
+        if node is None:
+            return
+        targets = node.children if node is self._tree.root else [node]
+        for target in targets:
+            self._enqueue(target, _LOAD)
+        self._pump()
+
+    def stop_loading_all(self) -> None:
+        """Forget what load_all and deep refreshes still had to fetch."""
+        self._walk_done += len(self._walk_queue)
+        self._walk_queue.clear()
+        self._walk_waiting.clear()
+        self._pump()
+
+    def add_account(self, name: str) -> None:
+        if self._account_node(name) is None:
+            account = self._workspace.account(name)
+            self._insert(self._tree.root, len(self._tree.root.children), [self._account(account)])
+
+    def remove_account(self, name: str) -> None:
+        node = self._account_node(name)
+        if node is not None:
+            self._remove(self._tree.root, node.row, node.row)
+
+    def reload_accounts(self) -> None:
+        """Bring the account rows in line with the workspace (added, removed, changed)."""
+        root = self._tree.root
+        accounts = self._workspace.accounts()
+        names = {a.name for a in accounts}
+        for node in reversed(list(root.children)):
+            if node.account not in names:
+                self._remove(root, node.row, node.row)
+        for position, account in enumerate(accounts):
+            shown = self._account_node(account.name)
+            if shown is None:
+                self._insert(root, len(root.children), [self._account(account, position)])
+            elif shown.item != account:
+                shown.item, shown.position = account, position
+                self._changed(shown)
+        emit(self.loaded, QModelIndex())
+
+    def account_signed_in(self, name: str) -> None:
+        """The user signed in again: show the account as usable and fetch what it had."""
+        node = self._account_node(name)
+        if node is None:
+            self.add_account(name)
+            return
+        node.signed_out = False
+        self._changed(node)
+        if node.state is not LoadState.NOT_LOADED:
+            self.refresh(self._index_of(node))
+
+    # --- fetching ---------------------------------------------------------------------------
+
+    def _fetch(self, node: TreeNode, *, job: str | None = None, user: bool = False) -> None:
+        if node.state is not LoadState.LOADED:
+            node.state = LoadState.LOADING
+        node.fetch_token += 1
+        node_id, token, account = node.id, node.fetch_token, node.account
+        item = None if node.kind is RowKind.ACCOUNT else cast(Node, node.item)
+        if job is not None:
+            self._walk_running += 1
+
+        async def children() -> list[Node]:
+            return await self._workspace.provider(account).children(item)
+
+        self._runner.run(
+            children(),
+            f"Loading {node.name()}",
+            on_done=lambda items: self._on_fetched(node_id, token, items, job),
+            on_error=lambda error: self._on_fetch_failed(node_id, token, error, job, user),
+        )
+
+    def _on_fetched(self, node_id: int, token: int, items: list[Node], job: str | None) -> None:
+        if job is None:
+            self._apply_fetched(node_id, token, items, job)
+        else:
+            # Background answers are put in together, a few times a second: each change
+            # made alone would cost the view a repaint.
+            self._walk_running -= 1
+            self._arrived.append((node_id, token, items, job))
+            if not self._apply_timer.isActive():
+                self._apply_timer.start()
+        self._pump()
+
+    def _on_apply_timer_timeout(self) -> None:
+        deadline = time.perf_counter() + APPLY_SLICE_SECONDS
+        while self._arrived and time.perf_counter() < deadline:
+            self._apply_fetched(*self._arrived.popleft())
+        if not self._arrived:
+            self._apply_timer.stop()
+        self._pump()
+
+    def _apply_fetched(self, node_id: int, token: int, items: list[Node], job: str | None) -> None:
+        if job is not None:
+            self._walk_done += 1
+        node = self._tree.get(node_id)
+        if node is None or node.fetch_token != token:
+            return
+        node.wants_status = False
+        if node.status_row is not None or not node.children:
+            self._fill(node, items)
+        else:
+            self._merge(node, items)
+        node.state, node.error = LoadState.LOADED, None
+        emit(self.loaded, self._index_of(node))
+        mode = job or self._walk_waiting.pop(node_id, None)
+        if mode is not None:
+            self._walk_into(node, mode)
+
+    def _on_fetch_failed(
+        self, node_id: int, token: int, error: SatchelError, job: str | None, user: bool
+    ) -> bool:
+        if job is not None:
+            self._walk_running -= 1
+            self._walk_done += 1
+        self._walk_waiting.pop(node_id, None)
+        node = self._tree.get(node_id)
+        handled = True
+        if node is not None and node.fetch_token == token:
+            node.wants_status = False
+            if isinstance(error, SignInRequired):
+                self._sign_out(node.account, tell=user or job is None)
+            if error.retryable or isinstance(error, SignInRequired):
+                self._drop_walk(node.account)
+            if node.children and node.status_row is None:
+                # A refresh failed: the rows shown stay; the window says what happened.
+                handled = isinstance(error, SignInRequired)
+            else:
+                node.state, node.error = LoadState.FAILED, error
+                self._show_status_row(node, RowKind.FAILURE)
+            emit(self.fetch_failed, self._index_of(node), error)
+        self._pump()
+        return handled
+
+    def _sign_out(self, account: str, *, tell: bool) -> None:
+        node = self._account_node(account)
+        newly = node is not None and not node.signed_out
+        if node is not None and newly:
+            node.signed_out = True
+            self._changed(node)
+        if newly or tell:
+            self._workspace.mark_signed_out(account)
+            emit(self.sign_in_required, account)
+
+    # --- load_all and deep refresh: a queue with bounded concurrency --------------------------
+
+    def _enqueue(self, node: TreeNode, mode: str) -> None:
+        self._walk_queue.append((node.id, mode))
+        self._walk_total += 1
+
+    def _walk_into(self, node: TreeNode, mode: str) -> None:
+        for child in node.children:
+            if not child.is_container:
+                continue
+            if mode == _LOAD and child.state is not LoadState.FAILED:
+                self._enqueue(child, _LOAD)
+            elif mode == _REFRESH and child.state in (LoadState.LOADED, LoadState.FAILED):
+                self._enqueue(child, _REFRESH)
+
+    def _pump(self) -> None:
+        while self._walk_queue and self._walk_running < WALK_CONCURRENCY:
+            node_id, mode = self._walk_queue.popleft()
+            node = self._tree.get(node_id)
+            account = self._account_node(node.account) if node is not None else None
+            if node is None or account is None or account.signed_out:
+                self._walk_done += 1
+            elif node.state is LoadState.LOADING:
+                self._walk_waiting[node_id] = mode
+                self._walk_done += 1
+            elif node.state is LoadState.FAILED and mode == _REFRESH:
+                self._show_status_row(node, RowKind.LOADING)
+                self._fetch(node, job=mode)
+            elif (node.state, mode) in _FETCH_FOR:
+                self._fetch(node, job=mode)
+            else:
+                if node.state is LoadState.LOADED:
+                    self._walk_into(node, mode)
+                self._walk_done += 1
+        progress = (self._walk_done, self._walk_total)
+        if progress != self._walk_reported and self._walk_total:
+            self._walk_reported = progress
+            emit(self.crawl_progress, *progress)
+        if not self._walk_queue and not self._walk_running and not self._arrived:
+            self._walk_done = self._walk_total = 0  # the next walk counts from zero
+
+    def _drop_walk(self, account: str) -> None:
+        kept = deque(
+            (i, m) for i, m in self._walk_queue if (n := self._tree.get(i)) and n.account != account
+        )
+        self._walk_done += len(self._walk_queue) - len(kept)
+        self._walk_queue = kept
+
+    # --- changing rows ------------------------------------------------------------------------
+
+    def _fill(self, node: TreeNode, items: Sequence[Node]) -> None:
+        """First children of a node: the status row, if any, becomes the first of them."""
+        made = [
+            self._tree.make(kind_of(item), node.account, item, i) for i, item in enumerate(items)
+        ]
+        self._order(made)
+        status = node.status_row
+        if status is None:
+            if made:
+                self._insert(node, 0, made)
+            else:
+                self._changed(node)  # no expander any more
+            return
+        if not made:
+            self._remove(node, 0, 0)
+            return
+        self._tree.transplant(made[0], status)
+        self._changed(status)
+        if len(made) > 1:
+            self._insert(node, 1, made[1:])
+
+    def _merge(self, node: TreeNode, items: Sequence[Node]) -> None:
+        """Children fetched again: update rows that changed, insert new, remove gone."""
+        wanted = {item.id: (position, item) for position, item in enumerate(items)}
+        for child in reversed(list(node.children)):
+            if child.domain_id not in wanted:
+                self._remove(node, child.row, child.row)
+        for child in node.children:
+            position, item = wanted.pop(child.domain_id or "")
+            child.position = position
+            if child.item != item:
+                child.item = item
+                child.forget_texts()
+                self._changed(child, last_column=_COLUMNS - 1)
+        made = [
+            self._tree.make(kind_of(item), node.account, item, position)
+            for position, item in wanted.values()
+        ]
+        desired = self._order([*node.children, *made])
+        if [c for c in desired if c.parent is node] != node.children:
+            # Rows that stay changed places: rare enough for a relayout.
+            if made:
+                self._insert(node, len(node.children), made)
+            self._relayout([node])
+            return
+        fresh = {n.id for n in made}
+        row = 0
+        while row < len(desired):
+            if desired[row].id not in fresh:
+                row += 1
+                continue
+            end = row
+            while end < len(desired) and desired[end].id in fresh:
+                end += 1
+            self._insert(node, row, desired[row:end])
+            row = end
+
+    def _order(self, nodes: list[TreeNode]) -> list[TreeNode]:
+        nodes.sort(key=lambda n: n.position)
+        if self._sort_column >= 0:
+            column = self._sort_column
+            descending = self._sort_order is Qt.SortOrder.DescendingOrder
+            nodes.sort(key=lambda n: n.sort_key(column), reverse=descending)
+        return nodes
+
+    def _relayout(self, parents: list[TreeNode], *, all_parents: bool = False) -> None:
+        """Put the children of these nodes in the current order, keeping persistent indexes."""
+        hint_parents = (
+            [] if all_parents else [QPersistentModelIndex(self._index_of(p)) for p in parents]
+        )
+        emit(self._layout_signal(self.layoutAboutToBeChanged), hint_parents, _SORT_HINT)
+        before = self.persistentIndexList()
+        for parent in parents:
+            status = [c for c in parent.children if c.is_status]
+            parent.children = status + self._order([c for c in parent.children if not c.is_status])
+            self._tree.renumber(parent)
+        after = []
+        for index in before:
+            moved = self._tree.get(index.internalId())
+            if moved is None or moved.parent is None:
+                after.append(_INVALID)
+            else:
+                after.append(self.createIndex(moved.row, index.column(), moved.id))
+        self.changePersistentIndexList(before, after)
+        emit(self._layout_signal(self.layoutChanged), hint_parents, _SORT_HINT)
+
+    @staticmethod
+    def _layout_signal(signal: SignalInstance) -> SignalInstance:
+        """The overload with parents and a hint (a bare emit() picks the one without)."""
+        return cast(SignalInstance, cast(Any, signal)[_LAYOUT_ARGS])
+
+    def _show_due_status_rows(self) -> None:
+        due, self._status_due = self._status_due, []
+        for node_id in due:
+            node = self._tree.get(node_id)
+            if node is not None and node.wants_status:
+                node.wants_status = False
+                if node.state is LoadState.LOADING:
+                    self._show_status_row(node, RowKind.LOADING)
+
+    def _show_status_row(self, node: TreeNode, kind: RowKind) -> None:
+        status = node.status_row
+        if status is None:
+            row = self._tree.make(kind, node.account, None)
+            self._insert(node, 0, [row])
+        elif status.kind is not kind or kind is RowKind.FAILURE:
+            status.kind = kind
+            self._changed(status)
+
+    def _insert(self, parent: TreeNode, row: int, nodes: list[TreeNode]) -> None:
+        self.beginInsertRows(self._index_of(parent), row, row + len(nodes) - 1)
+        self._tree.insert(parent, row, nodes)
+        self.endInsertRows()
+
+    def _remove(self, parent: TreeNode, first: int, last: int) -> None:
+        self.beginRemoveRows(self._index_of(parent), first, last)
+        self._tree.remove(parent, first, last)
+        self.endRemoveRows()
+
+    def _changed(self, node: TreeNode, last_column: int = 0) -> None:
+        if node is not self._tree.root:
+            node.forget_texts()
+            first = self.createIndex(node.row, 0, node.id)
+            emit(self.dataChanged, first, first.siblingAtColumn(last_column))
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _index_of(self, node: TreeNode) -> QModelIndex:
+        if node is self._tree.root or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row, 0, node.id)
+
+    def _account_node(self, name: str) -> TreeNode | None:
+        return next((n for n in self._tree.root.children if n.account == name), None)
+
+    def _account(self, account: Account, position: int = 0) -> TreeNode:
+        node = self._tree.make(RowKind.ACCOUNT, account.name, account, position)
+        node.signed_out = self._workspace.needs_sign_in(account.name)
+        return node
+
+    def _tooltip(self, node: TreeNode) -> str:
+        name = node.name()
+        if node.kind is RowKind.FAILURE:
+            return f"{name}\n{RETRY_HINT}"
+        if node.kind is RowKind.ACCOUNT:
+            url = getattr(node.item, "url", "")
+            hint = "\nThe service refused the saved secret: sign in again."
+            hint = hint if node.signed_out else ""
+            return f"{node.account} — {url}{hint}"
+        _name, size, kind, modified = node.texts()
+        facts = ", ".join(fact for fact in (kind, size, modified) if fact)
+        return f"{name}\n{facts}" if facts else name
+
+    def _role_data(self, node: TreeNode, role: ItemRole, column: int) -> object:
+        if role is ItemRole.NODE:
+            return node.item
+        if role is ItemRole.ACCOUNT_NAME:
+            return node.account
+        if role is ItemRole.LOAD_STATE:
+            return node.state.value
+        if role is ItemRole.ERROR_MESSAGE:
+            error = (
+                node.parent.error if node.kind is RowKind.FAILURE and node.parent else node.error
+            )
+            return error.message if error is not None else None
+        if role is ItemRole.KIND:
+            return node.kind.value
+        if role is ItemRole.SORT_KEY:
+            return node.sort_key(column)
+        return node.id

@@ -1,0 +1,140 @@
+"""A CSV file as a table model: the dialect sniffed, the rows capped, ragged rows padded."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+#: More rows than this make a preview slow to open; the note says the rest is not shown.
+ROW_CAP = 10_000
+#: Bytes read at most, whatever the row count (one huge field must not stall the window).
+BYTE_CAP = 16 * 1024 * 1024
+_SAMPLE = 64 * 1024
+_DELIMITERS = ",;\t|"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class CsvTable:
+    header: list[str]
+    rows: list[list[str]]
+    truncated: bool  # rows or bytes past the caps were left out
+
+
+def _dialect(sample: str, tab_separated: bool) -> type[csv.Dialect] | csv.Dialect:
+    if tab_separated:
+        return csv.excel_tab
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS)
+    except csv.Error:
+        return csv.excel
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _has_header(sample: str, first: list[str]) -> bool:
+    """Most files people attach have a header row: distinct names, none a number."""
+    distinct = bool(first) and all(c.strip() for c in first) and len(set(first)) == len(first)
+    if distinct and not any(_is_number(c) for c in first):
+        return True
+    try:
+        return csv.Sniffer().has_header(sample)
+    except csv.Error:
+        return False
+
+
+def parse_csv(text: str, *, tab_separated: bool = False, row_cap: int = ROW_CAP) -> CsvTable:
+    """Rows of `text`; the first becomes the header when it looks like one."""
+    sample = text[:_SAMPLE]
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(sample, tab_separated))
+    rows: list[list[str]] = []
+    truncated = False
+    for row in reader:
+        if len(rows) > row_cap:  # one more than the cap, for the header
+            truncated = True
+            break
+        rows.append(row)
+    header: list[str] = []
+    if rows and _has_header(sample, rows[0]):
+        header = rows.pop(0)
+    if len(rows) > row_cap:
+        rows, truncated = rows[:row_cap], True
+    return CsvTable(header, rows, truncated)
+
+
+def read_csv(path: Path, *, tab_separated: bool = False, row_cap: int = ROW_CAP) -> CsvTable:
+    """Parse the file (UTF-8, BOM or not; bad bytes replaced). Raises OSError, csv.Error."""
+    with path.open("rb") as file:
+        data = file.read(BYTE_CAP + 1)
+    cut = len(data) > BYTE_CAP
+    text = data[:BYTE_CAP].decode("utf-8-sig", errors="replace")
+    if cut:
+        text = text[: text.rfind("\n") + 1]  # no half row at the end
+    table = parse_csv(text, tab_separated=tab_separated, row_cap=row_cap)
+    return CsvTable(table.header, table.rows, table.truncated or cut)
+
+
+class CsvTableModel(QAbstractTableModel):
+    """Read-only rows of a CsvTable; columns as wide as the widest row."""
+
+    def __init__(self, table: CsvTable | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._header: list[str] = []
+        self._rows: list[list[str]] = []
+        self._columns = 0
+        if table is not None:
+            self.set_table(table)
+
+    def set_table(self, table: CsvTable) -> None:
+        self.beginResetModel()
+        self._header = table.header
+        self._rows = table.rows
+        self._columns = max([len(table.header), *(len(row) for row in table.rows)], default=0)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._columns
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        row = self._rows[index.row()]
+        return row[index.column()] if index.column() < len(row) else ""
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if section < len(self._header) and self._header[section]:
+                return self._header[section]
+            return str(section + 1)
+        return str(section + 1)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )

@@ -1,0 +1,212 @@
+"""What a person can do with an attachment: preview, open, save, copy links, delete.
+
+Every action resolves links when used (through the account's LinkCache, which hands
+out a link only while it has at least 60 s left) and runs on the TaskRunner, so the
+window never waits on the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+from satchel.domain.errors import SatchelError, SignInRequired
+from satchel.domain.model import Attachment
+from satchel.models.tasks import TaskRunner
+from satchel.storage.content_cache import ContentCache
+from satchel.ui.preview import PreviewPane
+from satchel.workspace import Workspace
+
+UrlOpener = Callable[[QUrl], bool]
+T = TypeVar("T")
+
+
+def _until(expires_at: datetime) -> str:
+    minutes = max(0, int((expires_at - datetime.now(UTC)).total_seconds() // 60))
+    local = expires_at.astimezone().strftime("%H:%M")
+    return f"{local} (about {minutes} min)"
+
+
+class AttachmentActions(QObject):
+    #: A short note for the status bar ("Link copied…").
+    told = Signal(str)
+    #: The account's secret was refused: the window asks for a new one.
+    sign_in_required = Signal(str)
+    #: Something changed on the service under this card: refresh it in the tree.
+    card_changed = Signal(str, str)  # account name, card id
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        runner: TaskRunner,
+        cache: ContentCache,
+        pane: PreviewPane,
+        open_url: UrlOpener = QDesktopServices.openUrl,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self._runner = runner
+        self._cache = cache
+        self._pane = pane
+        self.open_url = open_url
+        self._preview_task: asyncio.Task[Path] | None = None
+        self._previewing: tuple[str, Attachment] | None = None
+        pane.cancel_requested.connect(self.cancel_preview)
+        pane.retry_requested.connect(self._on_pane_retry_requested)
+        pane.open_requested.connect(self._on_pane_open_requested)
+        pane.open_url_requested.connect(lambda url: self.open_url(QUrl(url)))
+
+    @property
+    def previewing(self) -> tuple[str, Attachment] | None:
+        return self._previewing
+
+    # --- preview ---------------------------------------------------------------------------
+
+    def preview(self, account: str, attachment: Attachment) -> None:
+        self.cancel_preview()
+        self._previewing = (account, attachment)
+        if attachment.is_link or attachment.size is None:
+            self._pane.show_facts(attachment)
+            return
+        self._pane.show_loading(attachment)
+        self._preview_task = self._runner.run(
+            self._fetch(account, attachment, self._pane.set_progress),
+            f"Fetching {attachment.name}",
+            on_done=lambda path: self._pane.show_file(attachment, path),
+            on_error=lambda error: self._on_preview_failed(account, attachment, error),
+        )
+
+    def cancel_preview(self) -> None:
+        task, self._preview_task = self._preview_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            if self._previewing is not None:
+                self._pane.show_facts(self._previewing[1])
+
+    def clear_preview(self) -> None:
+        self.cancel_preview()
+        self._previewing = None
+        self._pane.show_nothing()
+
+    async def _fetch(
+        self, account: str, attachment: Attachment, progress: Callable[[int, int], None]
+    ) -> Path:
+        provider = self._workspace.provider(account)
+        return await self._cache.fetch(provider, account, attachment, progress)
+
+    def _on_preview_failed(self, account: str, attachment: Attachment, error: SatchelError) -> bool:
+        self._pane.show_error(attachment, error.message)
+        if isinstance(error, SignInRequired):
+            self._signed_out(account)
+        return True  # shown in the pane, where the person is looking
+
+    def _on_pane_retry_requested(self) -> None:
+        if self._previewing is not None:
+            self.preview(*self._previewing)
+
+    def _on_pane_open_requested(self, attachment: Attachment) -> None:
+        if self._previewing is not None:
+            self.open(self._previewing[0], attachment)
+
+    # --- open, save ------------------------------------------------------------------------
+
+    def open(self, account: str, attachment: Attachment) -> None:
+        """With the default app: links in the browser, files from the cache."""
+        if attachment.link_url:
+            self.open_url(QUrl(attachment.link_url))
+            return
+
+        def opened(path: Path) -> None:
+            if not self.open_url(QUrl.fromLocalFile(str(path))):
+                self.told.emit(f"No app is set up to open {attachment.name}; it is at {path}")
+
+        self._run(
+            account, self._fetch(account, attachment, _ignore), f"Opening {attachment.name}", opened
+        )
+
+    def save_as(self, account: str, attachment: Attachment, dest: Path) -> None:
+        async def save() -> Path:
+            provider = self._workspace.provider(account)
+            return await provider.download(attachment, dest)
+
+        self._run(
+            account, save(), f"Saving {attachment.name}", lambda p: self.told.emit(f"Saved {p}")
+        )
+
+    # --- links -----------------------------------------------------------------------------
+
+    def copy_link(self, account: str, attachment: Attachment) -> None:
+        """A fresh presigned link on the clipboard, and until when it works."""
+
+        async def resolve() -> tuple[str, datetime]:
+            provider = self._workspace.provider(account)
+            links = self._workspace.links(account)
+            link = await links.resolve(attachment.id, lambda: provider.resolve_download(attachment))
+            return link.url, link.expires_at
+
+        def copied(result: tuple[str, datetime]) -> None:
+            url, expires_at = result
+            QGuiApplication.clipboard().setText(url)
+            self.told.emit(
+                f"Link to {attachment.name} copied; it works until {_until(expires_at)}."
+            )
+
+        self._run(account, resolve(), f"Getting a link to {attachment.name}", copied)
+
+    def copy_permanent_link(self, account: str, attachment: Attachment) -> None:
+        try:
+            url = self._workspace.provider(account).permanent_link(attachment)
+        except SatchelError as error:
+            self._runner.failed.emit(error)
+            return
+        QGuiApplication.clipboard().setText(url)
+        self.told.emit(
+            f"Permanent link to {attachment.name} copied; it asks whoever opens it to sign in."
+        )
+
+    # --- delete ----------------------------------------------------------------------------
+
+    def delete(self, account: str, attachment: Attachment) -> None:
+        async def remove() -> None:
+            await self._workspace.provider(account).delete(attachment)
+            self._workspace.links(account).forget(attachment.id)
+
+        def removed(_none: None) -> None:
+            if self._previewing and self._previewing[1].id == attachment.id:
+                self.clear_preview()
+            self.told.emit(f"Deleted {attachment.name}.")
+            if attachment.card_id:
+                self.card_changed.emit(account, attachment.card_id)
+
+        self._run(account, remove(), f"Deleting {attachment.name}", removed)
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _run(
+        self,
+        account: str,
+        work: Coroutine[Any, Any, T],
+        label: str,
+        on_done: Callable[[T], None],
+    ) -> None:
+        def failed(error: SatchelError) -> bool:
+            if isinstance(error, SignInRequired):
+                self._signed_out(account)
+            return False  # the window's error bar tells it
+
+        self._runner.run(work, label, on_done=on_done, on_error=failed)
+
+    def _signed_out(self, account: str) -> None:
+        self._workspace.mark_signed_out(account)
+        self.sign_in_required.emit(account)
+
+
+def _ignore(_done: int, _total: int) -> None:
+    pass

@@ -1,0 +1,457 @@
+"""The main window: accounts tree on the left, preview on the right, transfers below."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from satchel import settings
+from satchel.auth.accounts import Account
+from satchel.domain.errors import NetworkError, SatchelError, ServiceUnavailable, SignInRequired
+from satchel.domain.model import Attachment, Board, BoardList, Card
+from satchel.models.board_tree import BoardTreeModel
+from satchel.models.tasks import TaskRunner
+from satchel.models.tree_filter import TreeFilterModel
+from satchel.storage.content_cache import ContentCache
+from satchel.ui.about_dialog import AboutDialog
+from satchel.ui.account_dialog import AccountDialog
+from satchel.ui.attachment_actions import AttachmentActions
+from satchel.ui.error_bar import ErrorBarWidget
+from satchel.ui.preview import PreviewPane
+from satchel.ui.tree_view import BoardTreeView
+from satchel.ui.window_actions import WindowActions
+from satchel.workspace import Workspace
+
+PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
+
+
+def _confirm(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        workspace: Workspace,
+        runner: TaskRunner,
+        cache: ContentCache,
+        app_icon: QIcon,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.runner = runner
+        self.app_icon = app_icon
+        self.setWindowTitle("Satchel")
+        self.setWindowIcon(app_icon)
+        #: Questions and file choosers, replaceable in tests (modal dialogs block them).
+        self.confirm: Callable[[str, str], bool] = lambda title, text: _confirm(self, title, text)
+        self.choose_save_path: Callable[[str], str] = lambda name: QFileDialog.getSaveFileName(
+            self, "Save attachment as", str(Path.home() / name)
+        )[0]
+
+        self.model = BoardTreeModel(workspace, runner, self)
+        self.proxy = TreeFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = BoardTreeView()
+        self.tree.setModel(self.proxy)
+        self.filter_edit = QLineEdit(
+            placeholderText="Filter by name (Ctrl+F)", clearButtonEnabled=True
+        )
+        self.filter_edit.setAccessibleName("Filter")
+        self.error_bar = ErrorBarWidget()
+        self.pane = PreviewPane()
+        self.attachments = AttachmentActions(workspace, runner, cache, self.pane, parent=self)
+        self.actions_ = WindowActions(self, app_icon)
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._preview_current)
+
+        self._build_layout()
+        self._build_menus_and_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self._restore_state()
+        self._update_actions()
+        self._show_first_run_hint()
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(4, 4, 0, 4)
+        column.addWidget(self.error_bar)
+        column.addWidget(self.filter_edit)
+        self.tree_stack = QStackedWidget()
+        self.tree_stack.addWidget(self.tree)
+        self.tree_stack.addWidget(self._welcome())
+        column.addWidget(self.tree_stack, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.pane)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.transfers_dock = QDockWidget("Transfers", self)
+        self.transfers_dock.setObjectName("transfersDock")
+        placeholder = QLabel("Uploads and downloads show here.")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setEnabled(False)
+        self.transfers_dock.setWidget(placeholder)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.transfers_dock)
+        self.resize(1100, 720)
+
+    def _welcome(self) -> QWidget:
+        """What a first run shows instead of an empty tree."""
+        welcome = QWidget()
+        text = QLabel(
+            "<h3>Welcome to Satchel</h3><p>Add an account to see its boards, cards and "
+            "attachments. Keys are kept in your OS keyring.</p>"
+            "<p>Just looking? Run <code>satchel --demo</code> for a local demo service.</p>",
+            wordWrap=True,
+        )
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome_button = QPushButton("Add Account…")
+        self.welcome_button.setDefault(True)
+        self.welcome_button.clicked.connect(self.add_account)
+        layout = QVBoxLayout(welcome)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addWidget(self.welcome_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return welcome
+
+    def _build_menus_and_toolbar(self) -> None:
+        a = self.actions_
+        file_menu = self.menuBar().addMenu("&File")
+        for action in (a.add_account, a.sign_in_again, a.remove_account):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(a.save_as)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for action in (a.copy_link, a.copy_permanent_link, a.delete):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(a.find)
+        view_menu = self.menuBar().addMenu("&View")
+        for action in (a.refresh, a.preview, a.open):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(a.toggle_transfers)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(a.about)
+
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for item in (a.add_account, a.refresh, None, a.preview, a.open, a.save_as, a.copy_link):
+            if item is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(item)
+        self.addToolBar(toolbar)
+
+    def _build_status_bar(self) -> None:
+        self.activity_label = QLabel()
+        self.activity_bar = QProgressBar(maximum=0, textVisible=False)
+        self.activity_bar.setMaximumWidth(120)
+        self.activity_bar.hide()
+        self.connection_label = QLabel()
+        status = self.statusBar()
+        status.addWidget(self.activity_bar)
+        status.addWidget(self.activity_label, 1)
+        status.addPermanentWidget(self.connection_label)
+
+    def _connect(self) -> None:
+        a = self.actions_
+        a.add_account.triggered.connect(self.add_account)
+        a.sign_in_again.triggered.connect(lambda: self._for_account(self.sign_in_again))
+        a.remove_account.triggered.connect(lambda: self._for_account(self.remove_account))
+        a.refresh.triggered.connect(self.refresh)
+        a.find.triggered.connect(self._focus_filter)
+        a.preview.triggered.connect(self.toggle_preview)
+        a.open.triggered.connect(lambda: self._open_index(self.tree.currentIndex()))
+        a.save_as.triggered.connect(lambda: self._for_attachment(self.save_as))
+        a.copy_link.triggered.connect(lambda: self._for_attachment(self.attachments.copy_link))
+        a.copy_permanent_link.triggered.connect(
+            lambda: self._for_attachment(self.attachments.copy_permanent_link)
+        )
+        a.delete.triggered.connect(lambda: self._for_attachment(self.delete))
+        a.retry.triggered.connect(lambda: self.model.retry(self._source(self.tree.currentIndex())))
+        a.quit.triggered.connect(self.close)
+        a.about.triggered.connect(lambda: AboutDialog(self.app_icon, self).open())
+        a.toggle_transfers.toggled.connect(self.transfers_dock.setVisible)
+        self.transfers_dock.visibilityChanged.connect(a.toggle_transfers.setChecked)
+
+        self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
+        self.tree.preview_toggled.connect(self.toggle_preview)
+        self.tree.open_requested.connect(self._open_index)
+        self.tree.menu_requested.connect(self._on_tree_menu_requested)
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.model.sign_in_required.connect(self._on_sign_in_required)
+        self.model.loaded.connect(self._on_model_loaded)
+        self.attachments.sign_in_required.connect(self._on_sign_in_required)
+        self.attachments.told.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.attachments.card_changed.connect(self._on_card_changed)
+        self.runner.failed.connect(self.show_error)
+        self.runner.busy_changed.connect(self._on_runner_busy_changed)
+
+    # --- state -------------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        store = settings.open_settings()
+        if geometry := settings.WINDOW_GEOMETRY.get(store):
+            self.restoreGeometry(geometry)
+        if state := settings.WINDOW_STATE.get(store):
+            self.restoreState(state)
+        if splitter := settings.SPLITTER_STATE.get(store):
+            self.splitter.restoreState(splitter)
+        if header := settings.TREE_HEADER_STATE.get(store):
+            self.tree.header().restoreState(header)
+        else:
+            self.tree.setColumnWidth(0, 300)
+            self.tree.setColumnWidth(1, 80)
+            self.tree.setColumnWidth(2, 130)
+            self.splitter.setSizes([560, 540])
+        self.pane.setVisible(settings.PREVIEW_VISIBLE.get(store))
+
+    def save_state(self) -> None:
+        store = settings.open_settings()
+        settings.WINDOW_GEOMETRY.set(store, self.saveGeometry())
+        settings.WINDOW_STATE.set(store, self.saveState())
+        settings.SPLITTER_STATE.set(store, self.splitter.saveState())
+        settings.TREE_HEADER_STATE.set(store, self.tree.header().saveState())
+        settings.PREVIEW_VISIBLE.set(store, self.pane.isVisibleTo(self))
+        store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
+        self.save_state()
+        self.runner.cancel_all()
+        super().closeEvent(event)
+
+    # --- selection ---------------------------------------------------------------------------
+
+    def _source(self, index: QModelIndex) -> QModelIndex:
+        return self.proxy.mapToSource(index) if index.isValid() else QModelIndex()
+
+    def selected(self) -> tuple[str | None, object]:
+        """(account name, domain object or Account) of the current row."""
+        index = self._source(self.tree.currentIndex())
+        if not index.isValid():
+            return None, None
+        return self.model.account_of(index), self.model.node_at(index)
+
+    def _for_attachment(self, act: Callable[[str, Attachment], None]) -> None:
+        account, node = self.selected()
+        if account is not None and isinstance(node, Attachment):
+            act(account, node)
+
+    def _for_account(self, act: Callable[[str], object]) -> None:
+        account, _node = self.selected()
+        if account is not None:
+            act(account)
+
+    def _update_actions(self) -> None:
+        account, node = self.selected()
+        is_file = isinstance(node, Attachment)
+        for action in self.actions_.attachment_actions():
+            action.setEnabled(is_file)
+        if isinstance(node, Attachment) and node.is_link:
+            for action in (self.actions_.save_as, self.actions_.copy_link, self.actions_.delete):
+                action.setEnabled(action is self.actions_.delete)
+        self.actions_.refresh.setEnabled(True)
+        self.actions_.sign_in_again.setEnabled(account is not None)
+        self.actions_.remove_account.setEnabled(account is not None)
+
+    def _on_tree_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_actions()
+        if self.pane.isVisible():
+            self._preview_timer.start()
+
+    def _preview_current(self) -> None:
+        account, node = self.selected()
+        if account is not None and isinstance(node, Attachment):
+            previewing = self.attachments.previewing
+            if previewing is None or previewing[1] != node:
+                self.attachments.preview(account, node)
+        else:
+            self.attachments.clear_preview()
+
+    def toggle_preview(self) -> None:
+        if self.pane.isVisible():
+            self.attachments.clear_preview()
+            self.pane.hide()
+        else:
+            self.pane.show()
+            self._preview_current()
+
+    def _open_index(self, proxy_index: QModelIndex) -> None:
+        index = self._source(proxy_index)
+        if not index.isValid():
+            return
+        if self.model.is_failure_row(index):
+            self.model.retry(index.parent())
+            return
+        account, node = self.model.account_of(index), self.model.node_at(index)
+        if account is not None and isinstance(node, Attachment):
+            self.attachments.open(account, node)
+        elif self.proxy.hasChildren(proxy_index):
+            self.tree.setExpanded(proxy_index, not self.tree.isExpanded(proxy_index))
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def add_account(self) -> AccountDialog:
+        dialog = AccountDialog(self.workspace, self.runner, self)
+        dialog.signed_in.connect(self._on_account_added)
+        dialog.open()
+        return dialog
+
+    def sign_in_again(self, name: str) -> AccountDialog:
+        dialog = AccountDialog(
+            self.workspace, self.runner, self, again=self.workspace.account(name)
+        )
+        dialog.signed_in.connect(self._on_signed_in_again)
+        dialog.open()
+        return dialog
+
+    def remove_account(self, name: str) -> None:
+        if not self.confirm(
+            "Remove account",
+            f"Remove the account {name!r} from Satchel and delete its saved secret? "
+            "Nothing on the service is deleted.",
+        ):
+            return
+        self.model.remove_account(name)
+        self.runner.run(
+            self.workspace.remove(name),
+            f"Removing {name}",
+            on_done=lambda _none: self.statusBar().showMessage(f"Removed {name}.", 5000),
+        )
+        self._show_first_run_hint()
+
+    def refresh(self) -> None:
+        index = self._source(self.tree.currentIndex())
+        self.model.refresh(index if index.isValid() else None)
+
+    def save_as(self, account: str, attachment: Attachment) -> None:
+        chosen = self.choose_save_path(attachment.local_name)
+        if chosen:
+            self.attachments.save_as(account, attachment, Path(chosen))
+
+    def delete(self, account: str, attachment: Attachment) -> None:
+        if self.confirm(
+            "Delete attachment",
+            f"Delete “{attachment.name}” from its card? This cannot be undone.",
+        ):
+            self.attachments.delete(account, attachment)
+
+    def show_error(self, error: SatchelError) -> None:
+        if isinstance(error, NetworkError | ServiceUnavailable):
+            self.connection_label.setText("⚠ Offline or unavailable")
+        if isinstance(error, SignInRequired):
+            return  # the sign-in request says it, with its button
+        self.error_bar.show_message(error.message)
+
+    def show_unexpected(self, message: str, details: str) -> None:
+        self.error_bar.show_message(
+            message, "Details…", lambda: QMessageBox.information(self, "Details", details)
+        )
+
+    # --- reactions ---------------------------------------------------------------------------
+
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def _on_filter_edit_text_changed(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        if text:
+            self.model.load_all(None)
+            self.tree.expandAll()
+
+    def _on_model_loaded(self, _parent: QModelIndex) -> None:
+        accounts = len(self.workspace.accounts())
+        self.connection_label.setText(f"● Connected · {accounts} account{'s' * (accounts != 1)}")
+        if self.filter_edit.text():
+            self.tree.expandAll()
+
+    def _on_tree_menu_requested(self, proxy_index: QModelIndex, position: QPoint) -> None:
+        index = self._source(proxy_index)
+        node = self.model.node_at(index)
+        menu = QMenu(self)
+        a = self.actions_
+        if self.model.is_failure_row(index):
+            menu.addAction(a.retry)
+        elif isinstance(node, Attachment):
+            for action in (a.preview, a.open, a.save_as, None, a.copy_link, a.copy_permanent_link,
+                           None, a.delete, None, a.refresh):  # fmt: skip
+                menu.addSeparator() if action is None else menu.addAction(action)
+        elif isinstance(node, Account):
+            for action in (a.refresh, a.sign_in_again, a.remove_account):
+                menu.addAction(action)
+        elif isinstance(node, Board | BoardList | Card):
+            menu.addAction(a.refresh)
+        if not menu.isEmpty():
+            menu.popup(self.tree.viewport().mapToGlobal(position))
+
+    def _on_sign_in_required(self, name: str) -> None:
+        self.error_bar.show_message(
+            f"{name}: the service no longer accepts the saved key. Sign in again to go on; "
+            "the tree and your queued work are kept.",
+            "Sign in again…",
+            lambda: self.sign_in_again(name),
+        )
+
+    def _on_account_added(self, name: str) -> None:
+        self.add_account_row(name)
+        self.statusBar().showMessage(f"Signed in to {name}.", 5000)
+
+    def add_account_row(self, name: str) -> None:
+        """Show a newly signed-in account in the tree."""
+        self.model.add_account(name)
+        self._show_first_run_hint()
+
+    def _on_signed_in_again(self, name: str) -> None:
+        self.error_bar.dismiss()
+        self.model.account_signed_in(name)
+        self.statusBar().showMessage(f"Signed in to {name} again.", 5000)
+
+    def _on_card_changed(self, account: str, card_id: str) -> None:
+        index = self.model.index_for(account, card_id)
+        if index.isValid():
+            self.model.refresh(index)
+
+    def _on_runner_busy_changed(self, busy: bool, label: str) -> None:
+        self.activity_bar.setVisible(busy)
+        self.activity_label.setText(f"{label}…" if busy else "")
+
+    def _show_first_run_hint(self) -> None:
+        """The welcome instead of the tree while there is no account."""
+        first_run = not self.workspace.accounts() and self.model.rowCount() == 0
+        self.tree_stack.setCurrentIndex(1 if first_run else 0)
+        self.filter_edit.setEnabled(not first_run)
+        if first_run:
+            self.connection_label.setText("No account yet")

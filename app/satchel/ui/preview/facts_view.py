@@ -1,0 +1,84 @@
+"""What Satchel knows about a file it does not preview, and a way to open it elsewhere."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from satchel.domain.model import Attachment
+from satchel.ui.preview.format import human_size, human_time, kind_name
+from satchel.ui.preview.parts import NoteLabel
+
+
+def _value_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class FactsView(QWidget):
+    """Name, type, size, created; "Open with default app", or "Open in browser" for a link."""
+
+    open_clicked = Signal()
+    open_url_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._url: str | None = None
+        self.title_label = QLabel(self)
+        self.title_label.setWordWrap(True)
+        font = self.title_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.title_label.setFont(font)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = NoteLabel(self)
+        self.kind_label = _value_label(self)
+        self.size_label = _value_label(self)
+        self.created_label = _value_label(self)
+        self.url_label = _value_label(self)
+        self.url_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.open_button = QPushButton("Open with default app", self)
+        self.open_button.clicked.connect(self.open_clicked)
+        self.open_url_button = QPushButton("Open in browser", self)
+        self.open_url_button.clicked.connect(self._on_open_url_button_clicked)
+
+        self._form = QFormLayout()
+        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._form.addRow("Type:", self.kind_label)
+        self._form.addRow("Size:", self.size_label)
+        self._form.addRow("Created:", self.created_label)
+        self._form.addRow("Link:", self.url_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(12)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.note)
+        layout.addLayout(self._form)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.open_url_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+
+    def show_attachment(self, attachment: Attachment, note: str | None = None) -> None:
+        self.title_label.setText(attachment.name)
+        self.note.set_note(note)
+        self._url = attachment.link_url
+        is_link = attachment.is_link
+        self.kind_label.setText("Link to a web page" if is_link else kind_name(
+            attachment.content_type, attachment.local_name
+        ))  # fmt: skip
+        self.size_label.setText(human_size(attachment.size))
+        self.created_label.setText(human_time(attachment.created_at))
+        self.url_label.setText(attachment.link_url or "")
+        self._form.setRowVisible(self.size_label, not is_link)
+        self._form.setRowVisible(self.url_label, is_link)
+        self.open_button.setVisible(not is_link)
+        self.open_url_button.setVisible(is_link)
+
+    def _on_open_url_button_clicked(self) -> None:
+        if self._url:
+            self.open_url_clicked.emit(self._url)

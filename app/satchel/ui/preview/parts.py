@@ -1,0 +1,69 @@
+"""Small pieces the viewers share: a note banner, tool buttons, zoom shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QWidget
+
+#: One wheel notch (or one key press) zooms by this factor.
+ZOOM_STEP = 1.25
+
+
+class NoteLabel(QLabel):
+    """A line above a viewer: what it leaves out (a cap, a parse problem). Hidden when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewNote")
+        self.setWordWrap(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setContentsMargins(6, 3, 6, 3)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.hide()
+
+    def set_note(self, note: str | None) -> None:
+        self.setText(note or "")
+        self.setVisible(bool(note))
+
+
+def tool_button(action: QAction, parent: QWidget) -> QToolButton:
+    button = QToolButton(parent)
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setAutoRaise(True)
+    return button
+
+
+def zoom_action(
+    parent: QWidget, text: str, tip: str, keys: list[QKeySequence], slot: Callable[[], None]
+) -> QAction:
+    """An action whose shortcut works while focus is anywhere inside `parent`."""
+    action = QAction(text, parent)
+    action.setToolTip(tip)
+    action.setShortcuts(keys)
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.triggered.connect(slot)
+    parent.addAction(action)
+    return action
+
+
+def zoom_in_keys() -> list[QKeySequence]:
+    # Ctrl+= too: on many layouts "+" needs Shift, and people press Ctrl and the "=" key.
+    return [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+
+
+def zoom_out_keys() -> list[QKeySequence]:
+    return [QKeySequence(QKeySequence.StandardKey.ZoomOut)]
+
+
+def zoom_reset_keys() -> list[QKeySequence]:
+    return [QKeySequence("Ctrl+0")]
+
+
+def wheel_zoom_steps(angle_delta_y: int) -> float:
+    """Notches of a Ctrl+wheel turn (a touchpad sends fractions of one)."""
+    return angle_delta_y / 120.0

@@ -1,0 +1,112 @@
+"""The pane's pages that show no file: nothing selected, loading (with progress), an error."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from satchel.ui.preview.format import human_size
+
+#: The bar counts in thousandths: QProgressBar holds an int, and files pass 2 GiB.
+PROGRESS_STEPS = 1000
+
+
+def _centered(parent: QWidget) -> QVBoxLayout:
+    outer = QVBoxLayout(parent)
+    outer.addStretch(1)
+    inner = QVBoxLayout()
+    inner.setSpacing(10)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    box = QWidget(parent)
+    box.setMaximumWidth(440)
+    box.setLayout(inner)
+    row.addWidget(box, 4)
+    row.addStretch(1)
+    outer.addLayout(row)
+    outer.addStretch(2)
+    return inner
+
+
+def _wrapped_label(parent: QWidget, text: str = "") -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+class EmptyView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = _wrapped_label(self, "Select an attachment to preview it")
+        self.label.setEnabled(False)  # drawn in the palette's quieter colour
+        _centered(self).addWidget(self.label)
+
+
+class LoadingView(QWidget):
+    cancel_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = _wrapped_label(self)
+        self.bar = QProgressBar(self)
+        self.bar.setTextVisible(True)
+        self.bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.cancel_clicked)
+        layout = _centered(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def start(self, name: str, total: int | None) -> None:
+        self.title.setText(f"Fetching “{name}”…")
+        self.set_progress(0, total or 0)
+
+    def set_progress(self, done: int, total: int) -> None:
+        if total <= 0:
+            self.bar.setRange(0, 0)  # busy: the size is not known
+            self.bar.setFormat(human_size(done) if done else "")
+            return
+        self.bar.setRange(0, PROGRESS_STEPS)
+        self.bar.setValue(min(PROGRESS_STEPS, done * PROGRESS_STEPS // total))
+        self.bar.setFormat(f"{human_size(done)} of {human_size(total)}")
+
+    def progress_text(self) -> str:
+        return self.bar.format()
+
+
+class ErrorView(QWidget):
+    retry_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.icon = QLabel(self)
+        self.icon.setPixmap(icon.pixmap(32, 32))
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = _wrapped_label(self)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.message = _wrapped_label(self)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry_button = QPushButton("Try again", self)
+        self.retry_button.clicked.connect(self.retry_clicked)
+        layout = _centered(self)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.title)
+        layout.addWidget(self.message)
+        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def show_message(self, name: str, message: str) -> None:
+        self.title.setText(f"“{name}” could not be shown")
+        self.message.setText(message)

@@ -1,0 +1,118 @@
+"""Launch Satchel in a real window and save screenshots of its main flows.
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tests/screenshots.py [OUT_DIR]
+
+(needs Debian's xvfb, xauth and fonts-dejavu-core). It runs with its own empty
+config, cache and data dirs, starts the local demo service, and saves:
+01-first-run.png, 02-demo-tree.png, 03-image-preview.png, 04-pdf-preview.png,
+05-error-state.png.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex
+
+from satchel.auth.accounts import Account
+
+
+async def _until(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("the window did not get there")
+        await asyncio.sleep(0.05)
+
+
+def _child(proxy, parent: QModelIndex, name: str) -> QModelIndex:  # type: ignore[no-untyped-def]
+    for row in range(proxy.rowCount(parent)):
+        index = proxy.index(row, 0, parent)
+        if index.data() == name:
+            return index
+    raise LookupError(name)
+
+
+async def _expand(window, *names: str) -> QModelIndex:  # type: ignore[no-untyped-def]
+    proxy, model, tree = window.proxy, window.model, window.tree
+    index = proxy.index(0, 0)
+    for name in [None, *names]:
+        if name is not None:
+            index = _child(proxy, index, name)
+        tree.expand(index)
+        source = proxy.mapToSource(index)
+        await _until(lambda s=source: model.load_state(s).name == "LOADED")
+    return index
+
+
+async def _scenario(desktop, out: Path) -> None:  # type: ignore[no-untyped-def]
+    from satchel.local_service import start_local_service
+    from satchel.ui.preview.pane import PreviewPage
+
+    window = desktop.window
+    screen = desktop.app.primaryScreen()
+
+    async def shot(name: str) -> None:
+        await asyncio.sleep(0.6)  # let layouts and images settle
+        screen.grabWindow(0).save(str(out / name))
+        print(out / name)
+
+    await shot("01-first-run.png")
+
+    loop = asyncio.get_running_loop()
+    data = Path(os.environ["SATCHEL_DATA_DIR"]) / "sandbox"
+    service = await loop.run_in_executor(None, start_local_service, data)
+    try:
+        tenant = service.tenants[0]
+        account = Account(f"Demo: {tenant['name']}", "bearer", service.base_url)
+        await desktop.workspace.sign_in(account, tenant["read_write_key"], remember=False)
+        window.add_account_row(account.name)
+        card = await _expand(window, "Website Relaunch", "Backlog", "Homepage hero")
+        await _expand(window, "Website Relaunch", "In progress", "Launch plan")
+        window.tree.setCurrentIndex(card)
+        await shot("02-demo-tree.png")
+
+        window.tree.setCurrentIndex(_child(window.proxy, card, "Homepage hero.png"))
+        await _until(lambda: window.pane.page is PreviewPage.IMAGE)
+        await shot("03-image-preview.png")
+
+        plan = await _expand(window, "Website Relaunch", "In progress", "Launch plan")
+        window.tree.setCurrentIndex(_child(window.proxy, plan, "Launch plan.pdf"))
+        await _until(lambda: window.pane.page is PreviewPage.PDF)
+        await shot("04-pdf-preview.png")
+    finally:
+        service.stop()
+
+    # The service is gone: refreshing shows what a person sees when it is down.
+    window.tree.setCurrentIndex(window.proxy.index(0, 0))
+    window.model.refresh(None)
+    await _until(lambda: window.error_bar.isVisible() or window.model.is_failure_row(
+        window.model.index(0, 0, window.model.index(0, 0))))  # fmt: skip
+    await shot("05-error-state.png")
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="satchel-shots-"))
+    for variable in ("CONFIG", "DATA", "CACHE"):
+        os.environ[f"SATCHEL_{variable}_DIR"] = str(home / variable.lower())
+
+    from satchel import main as desktop_main
+
+    desktop = desktop_main.build(["satchel"])
+    desktop.window.resize(1280, 760)
+    desktop.window.move(0, 0)
+    desktop.window.show()
+    with desktop.loop:
+        desktop.loop.run_until_complete(_scenario(desktop, out))
+        desktop.loop.run_until_complete(desktop.workspace.aclose())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
