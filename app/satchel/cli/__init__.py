@@ -33,18 +33,16 @@ def build_parser() -> argparse.ArgumentParser:
     accounts.register(commands)
     browse.register(commands)
     transfer.register(commands)
-    sandbox = commands.add_parser("sandbox", help="run the local service (demo and tests)")
-    sandbox.set_defaults(handler=_run_sandbox)
-    try:
-        from satchel.sandbox import runner
-    except ImportError:  # the sandbox extra is not installed
-        sandbox.add_argument("rest", nargs=argparse.REMAINDER)
-    else:
-        runner.add_arguments(sandbox)
+    # The service's own parser reads its flags: its imports (boto3, uvicorn) are heavy, and
+    # only `satchel sandbox` should pay for them.
+    sandbox = commands.add_parser(
+        "sandbox", help="run the local service (demo and tests)", add_help=False
+    )
+    sandbox.set_defaults(handler=lambda _args: _run_sandbox([]))
     return parser
 
 
-def _run_sandbox(args: argparse.Namespace) -> int:
+def _run_sandbox(sandbox_args: list[str]) -> int:
     try:
         from satchel.sandbox import runner
     except ImportError:
@@ -53,7 +51,11 @@ def _run_sandbox(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    return runner.run(args)
+    parser = argparse.ArgumentParser(
+        prog="satchel sandbox", description="Satchel's local service over a real S3 store."
+    )
+    runner.add_arguments(parser)
+    return runner.run(parser.parse_args(sandbox_args))
 
 
 def _has_display() -> bool:
@@ -65,8 +67,11 @@ def _has_display() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     tuning.tune_allocator()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["sandbox"]:
+        return _run_sandbox(arguments[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.command != "sandbox":
         log.configure([logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)])
     try:

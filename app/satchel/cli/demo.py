@@ -18,7 +18,6 @@ from satchel.cli.format import human_size
 from satchel.domain.model import Attachment, Board, BoardList, Card, Node
 from satchel.local_service import start_local_service
 from satchel.providers.base import Provider
-from satchel.providers.bearer import BearerProvider
 
 
 async def _print_tree(provider: Provider, parent: Node | None, depth: int) -> Card | None:
@@ -68,6 +67,8 @@ def run(_args: argparse.Namespace) -> int:
         tenant = service.tenants[0]
         log.register_secret(tenant["read_write_key"])
         print(f"Demo service at {service.base_url}, storage at {service.s3_endpoint}.")
+
+        from satchel.providers.bearer import BearerProvider
 
         async def session() -> None:
             provider = BearerProvider(service.base_url, tenant["read_write_key"])
