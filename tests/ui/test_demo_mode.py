@@ -31,7 +31,7 @@ def test_killing_the_app_stops_the_demo_service(tmp_path: Path) -> None:
     )
     app = subprocess.Popen([sys.executable, "-m", "satchel", "--demo"], env=env)
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180  # the first start makes the demo data
         service_log = tmp_path / "data" / "sandbox" / "service.log"
         while time.monotonic() < deadline:
             helpers = _descendants(app.pid)

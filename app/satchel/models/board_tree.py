@@ -322,7 +322,8 @@ class BoardTreeModel(QAbstractItemModel):
         for position, account in enumerate(accounts):
             shown = self._account_node(account.name)
             if shown is None:
-                self._insert(root, len(root.children), [self._account(account, position)])
+                row = min(position, len(root.children))
+                self._insert(root, row, [self._account(account, position)])
             elif shown.item != account:
                 shown.item, shown.position = account, position
                 self._changed(shown)

@@ -291,7 +291,7 @@ def _runs(rows: list[int]) -> Iterator[tuple[int, int]]:
     """Sorted rows as (first, last) runs of neighbours, at most ROWS_PER_SIGNAL long."""
     first = last = -1
     for row in rows:
-        if row == last + 1 and row - first < ROWS_PER_SIGNAL:
+        if first >= 0 and row == last + 1 and row - first < ROWS_PER_SIGNAL:
             last = row
             continue
         if first >= 0:

@@ -65,6 +65,16 @@ class Provider(ABC):
             return list(await self.list_attachments(parent.id))
         return []
 
+    def forget(self, node: Node | None = None) -> None:  # noqa: B027 - a no-op by default
+        """Drop what the provider cached under `node` (everything when None): a refresh.
+
+        Dialects that fetch a level ahead (Trello brings a board's cards and attachments
+        in one request) answer later levels from that; a refresh must reach the service.
+        """
+
+    async def sign_out(self) -> None:  # noqa: B027 - a no-op by default
+        """Give the secret up on the service, where the service can revoke it (Trello)."""
+
     @abstractmethod
     async def upload(
         self,

@@ -42,6 +42,12 @@ class JsonObject:
     def opt_integer(self, key: str) -> int | None:
         return None if self._data.get(key) is None else self.integer(key)
 
+    def flag(self, key: str) -> bool:
+        value = self._data.get(key)
+        if not isinstance(value, bool):
+            raise self._missing(key, "true or false")
+        return value
+
     def time(self, key: str) -> datetime:
         text = self.text(key)
         try:

@@ -12,9 +12,11 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Mount
 
 from satchel.sandbox import problems
 from satchel.sandbox.api_bearer import BearerApi, BearerSettings
+from satchel.sandbox.api_trello import TrelloApi, TrelloSettings
 from satchel.sandbox.bearer_auth import BearerAuthMiddleware
 from satchel.sandbox.orphan_sweep import run_sweeper
 from satchel.sandbox.storage_gate import StorageGate
@@ -75,8 +77,9 @@ def create_app(
                 await sweeper
 
     bearer = BearerApi(store, storage, BearerSettings(settings.max_upload_size))
+    trello = TrelloApi(store, storage, TrelloSettings(settings.max_upload_size))
     app = Starlette(
-        routes=bearer.routes(),
+        routes=[*bearer.routes(), Mount("/1", app=trello.app())],
         middleware=[*outer_middleware, Middleware(BearerAuthMiddleware, store=store)],
         exception_handlers={
             problems.Problem: _on_problem,

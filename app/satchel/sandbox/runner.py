@@ -24,13 +24,14 @@ import uvicorn
 
 from satchel.log import configure
 from satchel.paths import sandbox_data_dir
-from satchel.sandbox import demo
+from satchel.sandbox import demo, trello_demo
 from satchel.sandbox.app import (
     DEFAULT_MAX_UPLOAD_SIZE,
     DEFAULT_ORPHAN_GRACE_SECONDS,
     SandboxSettings,
     create_app,
 )
+from satchel.sandbox.big_board import seed_big_board
 from satchel.sandbox.local_s3 import DEFAULT_BUCKET, ExternalS3, running_s3
 from satchel.sandbox.s3 import S3Gateway, StorageUnavailable
 from satchel.sandbox.seaweed import SeaweedError
@@ -77,6 +78,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MAX_UPLOAD_SIZE,
         metavar="BYTES",
         help="largest declared upload size accepted",
+    )
+    parser.add_argument(
+        "--big-board",
+        action="store_true",
+        help="add to the first demo tenant, once, a board of 5,000 cards and 20,000 attachments",
     )
     # Fault injection (--faults) will be added here and passed to create_app's outer_middleware.
 
@@ -177,6 +183,8 @@ def run(args: argparse.Namespace) -> int:
             store = Store(data_dir / DB_FILE)
             cleanup.callback(store.close)
             demo.seed_if_new(store, data_dir)
+            if args.big_board:
+                seed_big_board(store)
             storage = StorageGate(
                 gateway,
                 ready=_storage_ready(store, gateway),
@@ -188,6 +196,7 @@ def run(args: argparse.Namespace) -> int:
                 "s3_endpoint": s3_settings.endpoint,
                 "data_dir": str(data_dir),
                 "tenants": demo.read_handout(data_dir),
+                "trello": trello_demo.handout(store, data_dir),
             }
             # uvicorn traps SIGINT/SIGTERM while it serves, then re-raises them into our
             # handler after its shutdown: that unwinds here, through the clean-up above.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 import boto3
@@ -139,6 +139,28 @@ class S3Gateway:
             )
         except (BotoCoreError, ClientError) as error:
             raise StorageUnavailable(str(error)) from error
+
+    def put_stream(self, key: str, body: BinaryIO, content_type: str) -> None:
+        """Store a (spooled) file without reading it all into memory."""
+        try:
+            self._client.put_object(
+                Bucket=self.settings.bucket, Key=key, Body=body, ContentType=content_type
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(str(error)) from error
+
+    def get_object_bytes(self, key: str) -> bytes | None:
+        """The object's bytes, or None when there is no such object."""
+        try:
+            answer = self._client.get_object(Bucket=self.settings.bucket, Key=key)
+            data: bytes = answer["Body"].read()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise StorageUnavailable(str(error)) from error
+        except BotoCoreError as error:
+            raise StorageUnavailable(str(error)) from error
+        return data
 
     def delete_object(self, key: str) -> None:
         try:

@@ -141,6 +141,12 @@ class Store:
         self.close()
 
     @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the store's lock: for a dialect's own tables beside these."""
+        with self._lock:
+            yield self._db
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing; nests (only the outermost one commits)."""
         with self._lock:

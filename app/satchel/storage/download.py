@@ -46,7 +46,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _write_error(dest: Path, error: OSError) -> LocalFileError:
+def write_error(dest: Path, error: OSError) -> LocalFileError:
     if error.errno in {errno.ENOSPC, errno.EDQUOT}:
         return DiskFull(
             f"There is no room left on the disk for “{dest.name}”. "
@@ -71,12 +71,12 @@ def _temp_path(dest: Path) -> Path:
     return dest.with_name(f".{stem}.{secrets.token_hex(4)}.part")
 
 
-def _declared_size(response: httpx.Response) -> int | None:
+def declared_size(response: httpx.Response) -> int | None:
     value = response.headers.get("Content-Length", "")
     return int(value) if value.isdigit() else None
 
 
-def _size_mismatch(dest: Path, expected: int, got: int) -> IntegrityError:
+def size_mismatch(dest: Path, expected: int, got: int) -> IntegrityError:
     return IntegrityError(
         f"“{dest.name}” did not arrive whole ({got} bytes of {expected}). Download it again.",
         detail=f"expected {expected} bytes, received {got}",
@@ -143,9 +143,9 @@ async def _fetch(
             raise storage_error(response.status_code, body, response.headers, Operation.DOWNLOAD)
         if response.status_code != 200:
             raise malformed_storage_answer(f"status {response.status_code}", b"")
-        declared = _declared_size(response)
+        declared = declared_size(response)
         if declared is not None and expected_size is not None and declared != expected_size:
-            raise _size_mismatch(dest, expected_size, declared)
+            raise size_mismatch(dest, expected_size, declared)
         expected = expected_size if expected_size is not None else declared
         return await _save(response, dest, expected, progress)
     except httpx.TransportError as error:
@@ -162,7 +162,7 @@ async def _save(
     try:
         file = temp.open("xb")
     except OSError as error:
-        raise _write_error(dest, error) from None
+        raise write_error(dest, error) from None
     done = 0
     writer = BatchWriter(file)
     try:
@@ -183,12 +183,12 @@ async def _save(
         finally:
             writer.close()
         if expected is not None and done != expected:
-            raise _size_mismatch(dest, expected, done)
+            raise size_mismatch(dest, expected, done)
         progress(done, done)
         temp.replace(dest)
     except OSError as error:
         _remove(temp)
-        raise _write_error(dest, error) from None
+        raise write_error(dest, error) from None
     except BaseException:  # a failed check, a dropped connection, a cancel
         _remove(temp)
         raise
