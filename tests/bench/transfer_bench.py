@@ -1,6 +1,6 @@
 """Satchel's transfer benchmarks against curl, on one SeaweedFS, runs alternating.
 
-    .venv/bin/python tests/bench/run.py [--size-mib 512] [--runs 3]
+    .venv/bin/python tests/bench/transfer_bench.py [--size-mib 512] [--runs 3]
 
 Prints one line per measure:
     NAME: satchel X UNIT, reference Y UNIT, ratio R (target T)
