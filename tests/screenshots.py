@@ -110,7 +110,7 @@ def main() -> int:
     desktop.window.show()
     with desktop.loop:
         desktop.loop.run_until_complete(_scenario(desktop, out))
-        desktop.loop.run_until_complete(desktop.workspace.aclose())
+        desktop.loop.run_until_complete(desktop.close())
     return 0
 
 

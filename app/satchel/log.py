@@ -25,7 +25,8 @@ def register_secret(secret: str) -> None:
 
 
 def redact(text: str) -> str:
-    for secret in _known_secrets:
+    # Longest first: a secret that contains another (or overlaps it) goes whole.
+    for secret in sorted(_known_secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
     text = _SECRET_PATTERNS[0].sub(r"\1\2 ***", text)
     text = _SECRET_PATTERNS[1].sub("ixk_***", text)

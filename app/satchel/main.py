@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from satchel import __version__, log, paths, settings
 from satchel.auth.accounts import Account, AccountStore
@@ -20,9 +20,14 @@ from satchel.auth.secrets import KeyringSecretStore
 from satchel.domain.errors import SatchelError
 from satchel.local_service import LocalService, start_local_service
 from satchel.models.tasks import TaskRunner
+from satchel.providers.registry import TRELLO_KEY_OPTION
 from satchel.storage.content_cache import ContentCache
+from satchel.transfers.journal import FILE_NAME as JOURNAL_FILE
+from satchel.transfers.journal import Journal
+from satchel.transfers.queue import TransferQueue
 from satchel.ui.error_funnel import ErrorFunnel
 from satchel.ui.main_window import MainWindow
+from satchel.ui.transfer_actions import TransferActions
 from satchel.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -55,6 +60,16 @@ class DemoAccounts:
             )
             await self.window.workspace.sign_in(account, tenant["read_write_key"], remember=False)
             self.window.add_account_row(account.name)
+        trello = self.service.ready.get("trello")
+        if trello:
+            account = Account(
+                name="Demo: Trello",
+                kind="trello",
+                url=self.service.base_url,
+                options={TRELLO_KEY_OPTION: trello["key"]},
+            )
+            await self.window.workspace.sign_in(account, trello["token"], remember=False)
+            self.window.add_account_row(account.name)
         self.window.statusBar().showMessage("Demo service ready.", 5000)
 
     def stop(self) -> None:
@@ -74,6 +89,19 @@ class Desktop:
     runner: TaskRunner
     funnel: ErrorFunnel
     demo: DemoAccounts
+    queue: TransferQueue
+    journal: Journal
+
+    async def start(self, demo: bool) -> None:
+        """After the window shows: demo accounts first, then what the journal left to do."""
+        if demo:
+            await self.demo.start()
+        await self.queue.restore()
+
+    async def close(self) -> None:
+        await self.queue.aclose()
+        self.journal.close()
+        await self.workspace.aclose()
 
 
 def build(argv: Sequence[str]) -> Desktop:
@@ -93,17 +121,27 @@ def build(argv: Sequence[str]) -> Desktop:
     runner = TaskRunner()
     cache_limit = settings.CACHE_MAX_MB.get(settings.open_settings()) * 1024 * 1024
     cache = ContentCache(paths.cache_dir() / "content", cache_limit)
-    window = MainWindow(workspace, runner, cache, icon)
+    journal = Journal(paths.data_dir() / JOURNAL_FILE)
+    queue = TransferQueue(journal, workspace.provider)
+    transfers = TransferActions(queue, runner)
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        transfers.tray = QSystemTrayIcon(icon, app)
+        transfers.tray.setToolTip("Satchel")
+        transfers.tray.show()
+    window = MainWindow(workspace, runner, cache, icon, transfers)
     funnel = ErrorFunnel(window.show_unexpected, window.show_error)
     funnel.install(loop)
-    return Desktop(app, loop, window, workspace, runner, funnel, DemoAccounts(window))
+    return Desktop(
+        app, loop, window, workspace, runner, funnel, DemoAccounts(window), queue, journal
+    )
 
 
 def run(argv: Sequence[str], demo: bool = False) -> int:
     desktop = build(argv)
     desktop.window.show()
-    if demo:
-        desktop.runner.run(desktop.demo.start(), "Starting the demo service")
+    desktop.runner.run(
+        desktop.start(demo), "Starting the demo service" if demo else "Resuming transfers"
+    )
     if os.environ.get(EXIT_WHEN_SHOWN):
         QTimer.singleShot(0, lambda: (print("shown", flush=True), desktop.window.close()))
 
@@ -112,7 +150,7 @@ def run(argv: Sequence[str], demo: bool = False) -> int:
     try:
         with desktop.loop:
             desktop.loop.run_until_complete(closed.wait())
-            desktop.loop.run_until_complete(desktop.workspace.aclose())
+            desktop.loop.run_until_complete(desktop.close())
     except SatchelError as error:
         print(f"satchel: {error.message}", file=sys.stderr)
         return error.exit_code

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from satchel import log
 from satchel.auth.accounts import Account, AccountStore
 from satchel.auth.secrets import SecretStore, SessionSecretStore
-from satchel.domain.errors import NoKeyring, NotFound, SignInRequired
+from satchel.domain.errors import NoKeyring, NotFound, SatchelError, SignInRequired
 from satchel.domain.model import Identity
 from satchel.providers.base import Provider
 from satchel.providers.registry import connect
@@ -126,7 +126,12 @@ class Workspace:
             self._closing.append(live.provider)
 
     async def remove(self, name: str) -> None:
-        """Forget the account and delete its secret from wherever it was kept."""
+        """Give the secret up on the service where it can be revoked (Trello), then forget
+        the account and delete its secret from wherever it was kept."""
+        try:
+            await self.provider(name).sign_out()
+        except SatchelError as error:  # revoking is a courtesy: removal goes on regardless
+            logger.warning("could not sign %s out on the service: %s", name, error.message)
         await self._drop(name)
         self._session.delete(name)
         if self._transient.pop(name, None) is None:

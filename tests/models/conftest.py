@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,17 +23,6 @@ from tests.support.sandbox import SandboxInfo
 
 DEMO = "Acme"
 WAIT_SECONDS = 20.0
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _true_outlives_pyside_emits() -> None:
-    """PySide6 6.12.0's SignalInstance.emit() returns True without a reference of its own.
-
-    Every emit from Python (TaskRunner's among them) drops one; after some hundred the
-    process aborts in bool_dealloc. Extra references to True are harmless.
-    """
-    if sys.version_info < (3, 12):
-        ctypes.c_ssize_t.from_address(id(True)).value += 1 << 30
 
 
 class MemorySecrets:

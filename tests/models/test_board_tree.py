@@ -275,3 +275,36 @@ async def test_accounts_come_and_go(
     assert names(model, QModelIndex()) == ["Globex"]
     model.reload_accounts()
     assert names(model, QModelIndex()) == [DEMO, "Globex"]
+
+
+@pytest.mark.asyncio
+async def test_background_loading_shows_a_loading_row_only_where_a_view_looks(
+    model: BoardTreeModel, faults: Faults
+) -> None:
+    account = model.index(0, 0)
+    await fetch(model, account)  # makes the provider, so a gate can be put in its way
+    board, brand = model.index(0, 0, account), model.index(1, 0, account)
+    faults.providers[DEMO].gate = gate = asyncio.Event()
+    progress: list[tuple[int, int]] = []
+    model.crawl_progress.connect(lambda done, total: progress.append((done, total)))
+
+    model.load_all(board)
+    model.load_all(brand)
+    await asyncio.sleep(0.05)
+    assert model.data(board, ItemRole.LOAD_STATE) == LoadState.LOADING
+    assert model.rowCount(board) == 0 and model.rowCount(brand) == 0  # nobody looks
+    assert model.canFetchMore(brand)  # a view expanding it gets a loading row
+    model.fetchMore(brand)
+    await asyncio.sleep(0.05)
+    assert names(model, brand) == ["Loading…"]
+
+    finished = asyncio.ensure_future(
+        next_emit(model.crawl_progress, lambda done, total: done == total)
+    )
+    gate.set()
+    _done, total = await finished
+    assert total >= 2 + 5 + 6  # two boards, their lists, their cards
+    assert names(model, brand) == ["Logos", "Photography"]
+    assert all(d <= t for d, t in progress)
+    logo_pack = child(model, child(model, brand, "Logos"), "Logo pack")
+    assert names(model, logo_pack) == ["Logo pack.zip", "README.txt"]

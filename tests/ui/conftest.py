@@ -1,2 +1,2 @@
 from tests.support.qt import pytest_asyncio_loop_factories  # noqa: F401
-from tests.ui.window_fixtures import isolated_paths, rig  # noqa: F401
+from tests.ui.window_fixtures import isolated_paths, queue_rig, rig  # noqa: F401

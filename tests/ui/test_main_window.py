@@ -172,3 +172,29 @@ def test_standard_shortcuts(qtbot, isolated_paths) -> None:
     assert a.find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
     assert a.quit.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
     assert not a.copy_link.isEnabled(), "nothing selected: attachment commands are off"
+
+
+@pytest.mark.asyncio
+async def test_the_filter_finds_unloaded_matches_and_opens_the_path_to_them(
+    rig: WindowRig,
+) -> None:
+    rig.window.actions_.find.trigger()
+    assert rig.window.filter_edit.hasFocus() or rig.window.filter_edit.isEnabled()
+    rig.window.filter_edit.setText("budget")  # lives three levels down, nothing loaded yet
+
+    def shown() -> bool:
+        try:
+            index = rig.find("Website Relaunch", "In progress", "Launch plan", "Budget.csv")
+        except AssertionError:
+            return False
+        parent = index.parent()
+        return rig.window.tree.isExpanded(parent) and not rig.window.tree.isRowHidden(
+            index.row(), parent
+        )
+
+    await wait_until(shown, 30, "the match and the path to it")
+    board = rig.find("Website Relaunch")
+    names = [
+        rig.window.proxy.index(r, 0, board).data() for r in range(rig.window.proxy.rowCount(board))
+    ]
+    assert names == ["In progress"], "lists without a match are hidden"

@@ -87,3 +87,32 @@ async def rig(
     yield WindowRig(window, workspace, secrets, opened)
     window.runner.cancel_all()
     await workspace.aclose()
+
+
+@pytest_asyncio.fixture
+async def queue_rig(
+    qtbot, isolated_paths: Path, sandbox: SandboxInfo, rw_key: str
+) -> AsyncIterator[WindowRig]:
+    """The window with a real transfer queue and journal, as the app builds it."""
+    from satchel.transfers.journal import Journal
+    from satchel.transfers.queue import TransferQueue
+    from satchel.ui.transfer_actions import TransferActions
+
+    secrets = SessionSecretStore()
+    workspace = Workspace(AccountStore(paths.config_dir()), secrets)
+    runner = TaskRunner()
+    journal = Journal(paths.data_dir() / "transfers.db")
+    queue = TransferQueue(journal, workspace.provider)
+    transfers = TransferActions(queue, runner)
+    cache = ContentCache(paths.cache_dir() / "content", 64 * 1024 * 1024)
+    window = MainWindow(workspace, runner, cache, app_icon(), transfers)
+    qtbot.addWidget(window)
+    window.show()
+    await workspace.sign_in(Account(ACCOUNT, "bearer", sandbox.base_url), rw_key)
+    window.add_account_row(ACCOUNT)
+    yield WindowRig(window, workspace, secrets, [])
+    window.runner.cancel_all()
+    transfers.model.detach()
+    await queue.aclose()
+    journal.close()
+    await workspace.aclose()

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from satchel import __version__, log, tuning
-from satchel.cli import accounts, browse, demo, transfer
+from satchel.cli import accounts, browse, demo, queue_commands, transfer
 from satchel.domain.errors import SatchelError
 
 
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     accounts.register(commands)
     browse.register(commands)
     transfer.register(commands)
+    queue_commands.register(commands)
     # The service's own parser reads its flags: its imports (boto3, uvicorn) are heavy, and
     # only `satchel sandbox` should pay for them.
     sandbox = commands.add_parser(

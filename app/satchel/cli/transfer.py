@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from satchel.cli.context import add_account_option, run_with_provider
+from satchel.cli.context import add_account_option, resolve_account, run_with_provider
 from satchel.cli.format import ProgressBar, human_duration, human_size
-from satchel.domain.errors import LocalFileError, Rejected, SatchelError, UsageError
+from satchel.cli.queue_support import (
+    CliProviders,
+    LandedPrinter,
+    interrupted_hint,
+    journal_account,
+    open_journal,
+    progress_line,
+    report,
+)
+from satchel.domain.errors import Rejected, UsageError
 from satchel.domain.model import Attachment
 from satchel.providers.base import Provider
+from satchel.providers.registry import connect
+from satchel.transfers import DEFAULT_CONCURRENCY, TransferItem, TransferQueue
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +34,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     upload.add_argument("card", metavar="CARD", help="the card's id")
     upload.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    upload.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help=f"files sent at the same time (default {DEFAULT_CONCURRENCY})",
+    )
     add_account_option(upload)
     upload.set_defaults(handler=_upload)
 
@@ -44,38 +63,33 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     link.set_defaults(handler=_link)
 
 
-def _check_local_file(path: Path) -> None:
-    if not path.exists():
-        raise LocalFileError(f"{path} does not exist.")
-    if not path.is_file():
-        raise LocalFileError(f"{path} is not a regular file; only files can be attached.")
-
-
 def _upload(args: argparse.Namespace) -> int:
-    async def work(provider: Provider) -> int:
-        failures: list[SatchelError] = []
-        for path in args.files:
-            try:
-                _check_local_file(path)
-                bar = ProgressBar(path.name)
-                try:
-                    attachment = await provider.upload(args.card, path, progress=bar.update)
-                finally:
-                    bar.finish()
-            except SatchelError as error:
-                failures.append(error)
-                print(f"satchel: {path}: {error.message}", file=sys.stderr)
-                continue
-            print(f"{attachment.id}\t{attachment.name}", flush=True)
-        if failures:
-            print(
-                f"satchel: {len(failures)} of {len(args.files)} files were not uploaded.",
-                file=sys.stderr,
-            )
-            return failures[0].exit_code
-        return 0
+    """Through the transfer queue and its journal, like the window: a kill or a crash
+    leaves every file where `satchel queue resume` picks it up."""
+    account, secret = resolve_account(args)
+    name = journal_account(account)
 
-    return run_with_provider(args, work)
+    async def session() -> int:
+        providers = CliProviders()
+        providers.add(name, connect(account, secret))
+        journal = open_journal()
+        queue = TransferQueue(journal, providers, concurrency=args.concurrency)
+        queue.add_listener(LandedPrinter())
+        items: list[TransferItem] = []
+        try:
+            items = await queue.enqueue_uploads(name, args.card, args.files)
+            async with progress_line(queue):
+                await queue.wait(items)
+        except asyncio.CancelledError:
+            print(interrupted_hint(items), file=sys.stderr)
+            raise
+        finally:
+            await queue.aclose()
+            await providers.aclose()
+            journal.close()
+        return report(items)
+
+    return asyncio.run(session())
 
 
 def _destination(attachment: Attachment, output: Path | None) -> Path:

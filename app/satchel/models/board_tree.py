@@ -1,23 +1,24 @@
 """Accounts → boards → lists → cards → attachments, fetched lazily, for a QTreeView.
 
 Each container node has a load state. A view asking for a node's children (fetchMore)
-gets one "Loading…" row at once while the provider call runs on the TaskRunner; the
-answer turns that row into the first child and inserts the rest, so no row is removed
-(a removal makes QTreeView lay out every expanded row again, ~50 ms with 5,000 cards).
-A failure turns it into a row with the reason and a retry. Fetches the model starts on
-its own (load_all, a deep refresh) show no row until a view expands the node.
+starts the provider call on the TaskRunner and gets one "Loading…" row on the next turn
+of the loop; the answer turns that row into the first child and inserts the rest, so no
+row is removed (any removal makes QTreeView lay out every open row again, ~60 ms with
+5,000 cards open). A failure turns it into a row with the reason and a retry. Fetches
+the model starts on its own (load_all, a deep refresh) show no row until a view asks,
+and their answers go in together a few times a second (each change costs a repaint).
 
 Sorting happens here, not in the proxy: QSortFilterProxyModel compares rows through
-two Python calls per comparison (0.9 s for 5,000 rows); a Python sort takes 2 ms.
+four Python calls per comparison (0.9 s for 5,000 rows); a Python sort takes 2 ms.
 """
 
 from __future__ import annotations
 
-import ctypes
+import gc
 import logging
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, cast
 
@@ -36,15 +37,16 @@ from PySide6.QtGui import QIcon
 from satchel.auth.accounts import Account
 from satchel.domain.errors import SatchelError, SignInRequired
 from satchel.domain.model import Node
-from satchel.models.roles import COLUMN_TITLES, Column, ItemRole, RowKind
+from satchel.models.roles import COLUMN_TITLES, Column, ItemRole, RowKind, kind_of
 from satchel.models.tasks import TaskRunner
 from satchel.models.tree_nodes import (
-    RETRY_HINT,
+    LOAD,
+    REFRESH,
     Item,
     LoadState,
     NodeTree,
     TreeNode,
-    kind_of,
+    WalkQueue,
     walk,
 )
 from satchel.paths import resources_dir
@@ -56,43 +58,66 @@ Index = QModelIndex | QPersistentModelIndex
 
 #: How many fetches load_all and a deep refresh keep running at once.
 WALK_CONCURRENCY = 6
+#: How many already loaded nodes a walk passes over per turn of the event loop.
+WALK_STEP_NODES = 2000
 #: Their answers are put in the tree this often, for at most this long at a time.
 APPLY_INTERVAL_MS = 100
-APPLY_SLICE_SECONDS = 0.015
+APPLY_SLICE_SECONDS = 0.008
+#: After this many new nodes, what exists is moved out of the garbage collector's way.
+FREEZE_AFTER_NODES = 2000
 
 _INVALID = QModelIndex()
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_FIRST_ROLE, _LAST_ROLE = int(min(ItemRole)), int(max(ItemRole))
+_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, *map(int, ItemRole)})
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEAF_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
 _CONTAINER_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_NOT_LOADED, _LOADING, _LOADED = LoadState.NOT_LOADED, LoadState.LOADING, LoadState.LOADED
 _SORT_HINT = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
 _LAYOUT_ARGS = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
 _COLUMNS = len(COLUMN_TITLES)
-_LOAD, _REFRESH = "load", "refresh"
-#: Walk jobs that fetch: loading what is not loaded, refreshing what is.
-_FETCH_FOR = {(LoadState.NOT_LOADED, _LOAD), (LoadState.LOADED, _REFRESH)}
-
-
-def emit(signal: SignalInstance, *args: object) -> None:
-    """`signal.emit(*args)`, giving back the reference to True that PySide6 6.12.0 takes.
-
-    Its emit() returns True without owning it: each call drops one reference, and after
-    some hundred emits Python aborts ("bool_dealloc"). An extra reference to True is
-    harmless, so this stays correct once PySide is fixed.
-    """
-    if cast(Any, signal).emit(*args) is True:
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
 
 
 @cache
 def _icon(name: str) -> QIcon:
     return QIcon(str(resources_dir() / "icons" / f"{name}.svg"))
+
+
+class _BulkCollections:
+    """Hold Python's full garbage collections off while many rows pour in.
+
+    Each one walks every object, ~0.1 s once the tree holds 25,000 rows, and as the heap
+    grows they come every few seconds: a frozen window each time. While fetches run they
+    wait; when all is in and the tree grew a lot, what exists is frozen (gc.freeze), so
+    later full collections skip those long-lived rows. Young garbage is collected as
+    usual all along. A process-wide setting: the app may want to own it (see the report).
+    """
+
+    def __init__(self, busy: Callable[[], bool], grown: Callable[[], int]) -> None:
+        self._busy = busy
+        self._grown = grown  # nodes made so far
+        self._frozen_at = 0
+        self._held: tuple[int, int, int] | None = None
+
+    def hold(self) -> None:
+        if self._held is None:
+            self._held = gc.get_threshold()
+            gc.set_threshold(self._held[0], self._held[1], 1 << 30)
+
+    def release(self) -> None:
+        if self._held is None or self._busy():
+            return
+        gc.set_threshold(*self._held)
+        self._held = None
+        if self._grown() - self._frozen_at >= FREEZE_AFTER_NODES:
+            self._frozen_at = self._grown()
+            gc.freeze()
 
 
 class BoardTreeModel(QAbstractItemModel):
@@ -110,16 +135,18 @@ class BoardTreeModel(QAbstractItemModel):
         self._workspace = workspace
         self._runner = runner
         self._tree = NodeTree()
+        self._nodes = self._tree.nodes
+        self._root = self._tree.root
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
-        self._walk_queue: deque[tuple[int, str]] = deque()
-        self._walk_waiting: dict[int, str] = {}  # fetched by someone else; go on afterwards
-        self._walk_running = 0
-        self._walk_done = 0
-        self._walk_total = 0
+        self._walk = WalkQueue(WALK_CONCURRENCY)
         self._walk_reported = (0, 0)
         self._status_due: list[int] = []  # nodes whose "Loading…" row is to be shown
         self._arrived: deque[tuple[int, int, list[Node], str | None]] = deque()
+        self._fetches = 0
+        self._collections = _BulkCollections(
+            lambda: self._fetches > 0 or bool(self._arrived), lambda: self._tree.made
+        )
         self._apply_timer = QTimer(self, interval=APPLY_INTERVAL_MS)
         self._apply_timer.timeout.connect(self._on_apply_timer_timeout)
         self.reload_accounts()
@@ -131,24 +158,28 @@ class BoardTreeModel(QAbstractItemModel):
 
     # --- Qt's model interface -------------------------------------------------------------
 
+    # Views call these several times per row and per paint: kept lean on purpose.
+
     def index(self, row: int, column: int, parent: Index = _INVALID) -> QModelIndex:
-        node = self._tree.get(parent.internalId())
-        if node is None or parent.column() > 0 or not 0 <= column < _COLUMNS:
-            return QModelIndex()
-        children = node.children
-        if 0 <= row < len(children):
-            return self.createIndex(row, column, children[row].id)
+        node = self._nodes.get(parent.internalId())
+        if (
+            node is not None
+            and 0 <= row < len(node.children)
+            and 0 <= column < _COLUMNS
+            and parent.column() <= 0
+        ):
+            return self.createIndex(row, column, node.children[row].id)
         return QModelIndex()
 
     def parent(self, child: Index = _INVALID) -> QModelIndex:  # type: ignore[override]
-        node = self._tree.get(child.internalId())
-        if node is None or node.parent is None or node.parent is self._tree.root:
+        node = self._nodes.get(child.internalId())
+        above = node.parent if node is not None else None
+        if above is None or above is self._root:
             return QModelIndex()
-        above = node.parent
         return self.createIndex(above.row, 0, above.id)
 
     def rowCount(self, parent: Index = _INVALID) -> int:
-        node = self._tree.get(parent.internalId())
+        node = self._nodes.get(parent.internalId())
         if node is None or parent.column() > 0:
             return 0
         return len(node.children)
@@ -157,20 +188,18 @@ class BoardTreeModel(QAbstractItemModel):
         return _COLUMNS
 
     def hasChildren(self, parent: Index = _INVALID) -> bool:
-        node = self._tree.get(parent.internalId())
-        if node is None or parent.column() > 0:
+        node = self._nodes.get(parent.internalId())
+        if node is None or not node.container or parent.column() > 0:
             return False
-        if node.children:
-            return True
-        return node.is_container and node.state is not LoadState.LOADED
+        return bool(node.children) or node.state is not _LOADED
 
     def canFetchMore(self, parent: Index) -> bool:
-        node = self._tree.get(parent.internalId())
-        if node is None or node is self._tree.root or not node.is_container:
+        node = self._nodes.get(parent.internalId())
+        if node is None or not node.container or node is self._root:
             return False
-        if node.state is LoadState.NOT_LOADED:
+        if node.state is _NOT_LOADED:
             return True
-        return node.state is LoadState.LOADING and not node.wants_status and not node.status_row
+        return node.state is _LOADING and not node.wants_status and not node.status_row
 
     def fetchMore(self, parent: Index) -> None:
         """Start fetching; the "Loading…" row follows on the next turn of the event loop.
@@ -189,10 +218,10 @@ class BoardTreeModel(QAbstractItemModel):
             QTimer.singleShot(0, self, self._show_due_status_rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        node = self._tree.get(index.internalId())
-        if node is None or node is self._tree.root:
-            return Qt.ItemFlag.NoItemFlags
-        return _CONTAINER_FLAGS if node.is_container else _LEAF_FLAGS
+        node = self._nodes.get(index.internalId())
+        if node is None or node is self._root:
+            return _NO_FLAGS
+        return _CONTAINER_FLAGS if node.container else _LEAF_FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> object:
         if orientation is not Qt.Orientation.Horizontal or not 0 <= section < _COLUMNS:
@@ -204,19 +233,19 @@ class BoardTreeModel(QAbstractItemModel):
         return None
 
     def data(self, index: Index, role: int = _DISPLAY) -> object:
-        node = self._tree.get(index.internalId())
-        if node is None or node is self._tree.root:
+        if role not in _ROLES:
+            return None  # most of what a delegate asks for when it paints
+        node = self._nodes.get(index.internalId())
+        if node is None or node is self._root:
             return None
         if role == _DISPLAY:
             return node.texts()[index.column()]
         if role == _DECORATION:
             return _icon(node.icon_name()) if index.column() == 0 else None
         if role == _TOOLTIP:
-            return self._tooltip(node)
+            return node.tooltip()
         if role == _ALIGNMENT:
             return _RIGHT if index.column() == Column.SIZE else None
-        if not _FIRST_ROLE <= role <= _LAST_ROLE:
-            return None
         return self._role_data(node, ItemRole(role), index.column())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -277,7 +306,7 @@ class BoardTreeModel(QAbstractItemModel):
             targets = [node]
         for target in targets:
             if deep:
-                self._enqueue(target, _REFRESH)
+                self._walk.start(target, REFRESH)
             elif target.state is LoadState.FAILED:
                 self.retry(self._index_of(target))
             elif target.state is LoadState.LOADED:
@@ -291,14 +320,12 @@ class BoardTreeModel(QAbstractItemModel):
             return
         targets = node.children if node is self._tree.root else [node]
         for target in targets:
-            self._enqueue(target, _LOAD)
+            self._walk.start(target, LOAD)
         self._pump()
 
     def stop_loading_all(self) -> None:
         """Forget what load_all and deep refreshes still had to fetch."""
-        self._walk_done += len(self._walk_queue)
-        self._walk_queue.clear()
-        self._walk_waiting.clear()
+        self._walk.drop(lambda _node: False, self._tree.get)
         self._pump()
 
     def add_account(self, name: str) -> None:
@@ -327,7 +354,7 @@ class BoardTreeModel(QAbstractItemModel):
             elif shown.item != account:
                 shown.item, shown.position = account, position
                 self._changed(shown)
-        emit(self.loaded, QModelIndex())
+        self.loaded.emit(QModelIndex())
 
     def account_signed_in(self, name: str) -> None:
         """The user signed in again: show the account as usable and fetch what it had."""
@@ -348,18 +375,19 @@ class BoardTreeModel(QAbstractItemModel):
         node.fetch_token += 1
         node_id, token, account = node.id, node.fetch_token, node.account
         item = None if node.kind is RowKind.ACCOUNT else cast(Node, node.item)
-        if job is not None:
-            self._walk_running += 1
 
         async def children() -> list[Node]:
             return await self._workspace.provider(account).children(item)
 
-        self._runner.run(
+        self._fetches += 1
+        self._collections.hold()
+        task = self._runner.run(
             children(),
             f"Loading {node.name()}",
             on_done=lambda items: self._on_fetched(node_id, token, items, job),
             on_error=lambda error: self._on_fetch_failed(node_id, token, error, job, user),
         )
+        task.add_done_callback(lambda _task: self._fetch_ended())
 
     def _on_fetched(self, node_id: int, token: int, items: list[Node], job: str | None) -> None:
         if job is None:
@@ -367,7 +395,7 @@ class BoardTreeModel(QAbstractItemModel):
         else:
             # Background answers are put in together, a few times a second: each change
             # made alone would cost the view a repaint.
-            self._walk_running -= 1
+            self._walk.running -= 1
             self._arrived.append((node_id, token, items, job))
             if not self._apply_timer.isActive():
                 self._apply_timer.start()
@@ -379,11 +407,17 @@ class BoardTreeModel(QAbstractItemModel):
             self._apply_fetched(*self._arrived.popleft())
         if not self._arrived:
             self._apply_timer.stop()
+            self._collections.release()
         self._pump()
+
+    def _fetch_ended(self) -> None:
+        self._fetches -= 1
+        if not self._arrived:
+            self._collections.release()
 
     def _apply_fetched(self, node_id: int, token: int, items: list[Node], job: str | None) -> None:
         if job is not None:
-            self._walk_done += 1
+            self._walk.done += 1
         node = self._tree.get(node_id)
         if node is None or node.fetch_token != token:
             return
@@ -393,18 +427,18 @@ class BoardTreeModel(QAbstractItemModel):
         else:
             self._merge(node, items)
         node.state, node.error = LoadState.LOADED, None
-        emit(self.loaded, self._index_of(node))
-        mode = job or self._walk_waiting.pop(node_id, None)
+        self.loaded.emit(self._index_of(node))
+        mode = job or self._walk.waited(node_id)
         if mode is not None:
-            self._walk_into(node, mode)
+            self._walk.add_below(node, mode)
 
     def _on_fetch_failed(
         self, node_id: int, token: int, error: SatchelError, job: str | None, user: bool
     ) -> bool:
         if job is not None:
-            self._walk_running -= 1
-            self._walk_done += 1
-        self._walk_waiting.pop(node_id, None)
+            self._walk.running -= 1
+            self._walk.done += 1
+        self._walk.waited(node_id)
         node = self._tree.get(node_id)
         handled = True
         if node is not None and node.fetch_token == token:
@@ -412,14 +446,15 @@ class BoardTreeModel(QAbstractItemModel):
             if isinstance(error, SignInRequired):
                 self._sign_out(node.account, tell=user or job is None)
             if error.retryable or isinstance(error, SignInRequired):
-                self._drop_walk(node.account)
+                account = node.account  # unreachable or refused: the rest would fail too
+                self._walk.drop(lambda n: n is not None and n.account != account, self._tree.get)
             if node.children and node.status_row is None:
                 # A refresh failed: the rows shown stay; the window says what happened.
                 handled = isinstance(error, SignInRequired)
             else:
                 node.state, node.error = LoadState.FAILED, error
                 self._show_status_row(node, RowKind.FAILURE)
-            emit(self.fetch_failed, self._index_of(node), error)
+            self.fetch_failed.emit(self._index_of(node), error)
         self._pump()
         return handled
 
@@ -431,55 +466,28 @@ class BoardTreeModel(QAbstractItemModel):
             self._changed(node)
         if newly or tell:
             self._workspace.mark_signed_out(account)
-            emit(self.sign_in_required, account)
-
-    # --- load_all and deep refresh: a queue with bounded concurrency --------------------------
-
-    def _enqueue(self, node: TreeNode, mode: str) -> None:
-        self._walk_queue.append((node.id, mode))
-        self._walk_total += 1
-
-    def _walk_into(self, node: TreeNode, mode: str) -> None:
-        for child in node.children:
-            if not child.is_container:
-                continue
-            if mode == _LOAD and child.state is not LoadState.FAILED:
-                self._enqueue(child, _LOAD)
-            elif mode == _REFRESH and child.state in (LoadState.LOADED, LoadState.FAILED):
-                self._enqueue(child, _REFRESH)
+            self.sign_in_required.emit(account)
 
     def _pump(self) -> None:
-        while self._walk_queue and self._walk_running < WALK_CONCURRENCY:
-            node_id, mode = self._walk_queue.popleft()
-            node = self._tree.get(node_id)
-            account = self._account_node(node.account) if node is not None else None
-            if node is None or account is None or account.signed_out:
-                self._walk_done += 1
-            elif node.state is LoadState.LOADING:
-                self._walk_waiting[node_id] = mode
-                self._walk_done += 1
-            elif node.state is LoadState.FAILED and mode == _REFRESH:
+        """Start what load_all and deep refreshes may fetch now; say how far they got."""
+        budget = [WALK_STEP_NODES]
+        while job := self._walk.next_job(self._tree.get, self._walkable, budget):
+            node, mode = job
+            if node.state is LoadState.FAILED:
                 self._show_status_row(node, RowKind.LOADING)
-                self._fetch(node, job=mode)
-            elif (node.state, mode) in _FETCH_FOR:
-                self._fetch(node, job=mode)
-            else:
-                if node.state is LoadState.LOADED:
-                    self._walk_into(node, mode)
-                self._walk_done += 1
-        progress = (self._walk_done, self._walk_total)
-        if progress != self._walk_reported and self._walk_total:
+            self._fetch(node, job=mode)
+        if not budget[0] and self._walk.queued:
+            QTimer.singleShot(0, self, self._pump)  # more loaded nodes to pass: next turn
+        progress = (self._walk.done, self._walk.total)
+        if progress != self._walk_reported and self._walk.total:
             self._walk_reported = progress
-            emit(self.crawl_progress, *progress)
-        if not self._walk_queue and not self._walk_running and not self._arrived:
-            self._walk_done = self._walk_total = 0  # the next walk counts from zero
+            self.crawl_progress.emit(*progress)
+        if self._walk.idle and not self._arrived:
+            self._walk.restart_count()
 
-    def _drop_walk(self, account: str) -> None:
-        kept = deque(
-            (i, m) for i, m in self._walk_queue if (n := self._tree.get(i)) and n.account != account
-        )
-        self._walk_done += len(self._walk_queue) - len(kept)
-        self._walk_queue = kept
+    def _walkable(self, node: TreeNode) -> bool:
+        account = self._account_node(node.account)
+        return account is not None and not account.signed_out
 
     # --- changing rows ------------------------------------------------------------------------
 
@@ -553,7 +561,7 @@ class BoardTreeModel(QAbstractItemModel):
         hint_parents = (
             [] if all_parents else [QPersistentModelIndex(self._index_of(p)) for p in parents]
         )
-        emit(self._layout_signal(self.layoutAboutToBeChanged), hint_parents, _SORT_HINT)
+        self._layout_signal(self.layoutAboutToBeChanged).emit(hint_parents, _SORT_HINT)
         before = self.persistentIndexList()
         for parent in parents:
             status = [c for c in parent.children if c.is_status]
@@ -567,7 +575,7 @@ class BoardTreeModel(QAbstractItemModel):
             else:
                 after.append(self.createIndex(moved.row, index.column(), moved.id))
         self.changePersistentIndexList(before, after)
-        emit(self._layout_signal(self.layoutChanged), hint_parents, _SORT_HINT)
+        self._layout_signal(self.layoutChanged).emit(hint_parents, _SORT_HINT)
 
     @staticmethod
     def _layout_signal(signal: SignalInstance) -> SignalInstance:
@@ -606,7 +614,7 @@ class BoardTreeModel(QAbstractItemModel):
         if node is not self._tree.root:
             node.forget_texts()
             first = self.createIndex(node.row, 0, node.id)
-            emit(self.dataChanged, first, first.siblingAtColumn(last_column))
+            self.dataChanged.emit(first, first.siblingAtColumn(last_column))
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -623,19 +631,6 @@ class BoardTreeModel(QAbstractItemModel):
         node.signed_out = self._workspace.needs_sign_in(account.name)
         return node
 
-    def _tooltip(self, node: TreeNode) -> str:
-        name = node.name()
-        if node.kind is RowKind.FAILURE:
-            return f"{name}\n{RETRY_HINT}"
-        if node.kind is RowKind.ACCOUNT:
-            url = getattr(node.item, "url", "")
-            hint = "\nThe service refused the saved secret: sign in again."
-            hint = hint if node.signed_out else ""
-            return f"{node.account} — {url}{hint}"
-        _name, size, kind, modified = node.texts()
-        facts = ", ".join(fact for fact in (kind, size, modified) if fact)
-        return f"{name}\n{facts}" if facts else name
-
     def _role_data(self, node: TreeNode, role: ItemRole, column: int) -> object:
         if role is ItemRole.NODE:
             return node.item
@@ -644,10 +639,7 @@ class BoardTreeModel(QAbstractItemModel):
         if role is ItemRole.LOAD_STATE:
             return node.state.value
         if role is ItemRole.ERROR_MESSAGE:
-            error = (
-                node.parent.error if node.kind is RowKind.FAILURE and node.parent else node.error
-            )
-            return error.message if error is not None else None
+            return node.error_message()
         if role is ItemRole.KIND:
             return node.kind.value
         if role is ItemRole.SORT_KEY:

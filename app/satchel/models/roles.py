@@ -1,10 +1,15 @@
-"""What the board tree hands to views beyond Qt's own roles, and its columns."""
+"""What the board tree's rows show: roles beyond Qt's own, columns, kinds, words, icons."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import IntEnum, StrEnum
+from pathlib import PurePosixPath
 
 from PySide6.QtCore import Qt
+
+from satchel.auth.accounts import Account
+from satchel.domain.model import Attachment, Board, BoardList, Card, Node
 
 _USER = int(Qt.ItemDataRole.UserRole)
 
@@ -48,3 +53,84 @@ class RowKind(StrEnum):
     LOADING = "loading"
     #: The one child row of a node whose children could not be fetched; it offers a retry.
     FAILURE = "failure"
+
+
+CONTAINERS = frozenset({RowKind.ACCOUNT, RowKind.BOARD, RowKind.LIST, RowKind.CARD})
+LOADING_TEXT = "Loading…"
+RETRY_HINT = "Press Enter or double-click to retry."
+SIGN_IN_SUFFIX = " — sign in again"
+
+_KIND_OF = {Board: RowKind.BOARD, BoardList: RowKind.LIST, Card: RowKind.CARD}
+_TYPE_TEXT = {
+    RowKind.ACCOUNT: "Account",
+    RowKind.BOARD: "Board",
+    RowKind.LIST: "List",
+    RowKind.CARD: "Card",
+}
+_ARCHIVES = {"zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar"}
+_ARCHIVE_TYPES = {"application/zip", "application/x-tar", "application/gzip", "application/x-7z"}
+_TEXTS = {"txt", "md", "markdown", "csv", "json", "log", "xml", "yaml", "yml", "html"}
+
+
+def kind_of(item: Account | Node) -> RowKind:
+    if isinstance(item, Account):
+        return RowKind.ACCOUNT
+    if isinstance(item, Attachment):
+        return RowKind.ATTACHMENT
+    return _KIND_OF[type(item)]
+
+
+def modified_at(item: object) -> datetime | None:
+    if isinstance(item, Attachment):
+        return item.created_at
+    if isinstance(item, Board | BoardList | Card):
+        return item.updated_at or item.created_at
+    return None
+
+
+def human_size(size: int | None) -> str:
+    """1000-based, like file managers: 24.0 MB."""
+    if size is None:
+        return ""
+    if size < 1000:
+        return f"{size} byte{'s' * (size != 1)}"
+    value = float(size)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 1000 or unit == "TB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def local_time(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def type_text(kind: RowKind, item: object) -> str:
+    """The Type column: the content type of a file, "Link", or what the row is."""
+    if isinstance(item, Attachment):
+        return "Link" if item.is_link else item.content_type
+    return _TYPE_TEXT.get(kind, "")
+
+
+def icon_name(kind: RowKind, item: object, *, signed_out: bool = False) -> str:
+    """The file name (without .svg) of the row's icon in resources/icons."""
+    if kind is RowKind.FAILURE or signed_out:
+        return "warning"
+    if kind is RowKind.LOADING:
+        return "loading"
+    if not isinstance(item, Attachment):
+        return kind.value
+    if item.is_link:
+        return "link"
+    media = item.content_type.split(";", 1)[0].strip().lower()
+    suffix = PurePosixPath(item.local_name).suffix.lower().lstrip(".")
+    if media.startswith("image/"):
+        return "image"
+    if media == "application/pdf" or suffix == "pdf":
+        return "pdf"
+    if suffix in _ARCHIVES or media in _ARCHIVE_TYPES:
+        return "archive"
+    if media.startswith("text/") or media == "application/json" or suffix in _TEXTS:
+        return "text"
+    return "file"

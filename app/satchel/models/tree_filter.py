@@ -29,7 +29,6 @@ from PySide6.QtCore import (
     SignalInstance,
 )
 
-from satchel.models.board_tree import emit
 from satchel.models.roles import ItemRole
 from satchel.models.tree_nodes import NodeTree, TreeNode, walk
 
@@ -89,6 +88,30 @@ class TreeFilterModel(QSortFilterProxyModel):
     def is_filtering(self) -> bool:
         """True while a change of text is still being applied."""
         return self._steps is not None or self._debounce.isActive()
+
+    def paths_to_matches(self, limit: int = 500) -> list[QModelIndex]:
+        """The rows to expand so every match shows, parents first; at most `limit`.
+
+        Meant for after `filter_applied`, instead of expandAll (which would open, and lay
+        out, every one of 25,000 rows).
+        """
+        if not self._text or self._tree is None:
+            return []
+        found: list[QModelIndex] = []
+        queue = deque([self._tree.root])
+        while queue and len(found) < limit:
+            node = queue.popleft()
+            for child in node.children:
+                if not child.is_status and self._shown_now(child) and self._leads_on(child):
+                    queue.append(child)
+                    index = self.mapFromSource(self._source_index(child))
+                    if index.isValid():
+                        found.append(index)
+        return found[:limit]
+
+    def _leads_on(self, node: TreeNode) -> bool:
+        """Something below the node matches."""
+        return any(not c.is_status and self._shown_now(c) for c in node.children)
 
     def setFilterFixedString(self, pattern: str) -> None:
         self.set_filter_text(pattern)
@@ -192,7 +215,7 @@ class TreeFilterModel(QSortFilterProxyModel):
                     self._told.pop(below.id, None)  # the proxy drops what it held below
         source = self.sourceModel()
         top = source.index(first, 0, self._source_index(parent))
-        emit(source.dataChanged, top, top.siblingAtRow(last), _RECHECK_ROLES)
+        source.dataChanged.emit(top, top.siblingAtRow(last), _RECHECK_ROLES)
 
     def _source_index(self, node: TreeNode) -> QModelIndex:
         chain: list[TreeNode] = []
@@ -235,7 +258,7 @@ class TreeFilterModel(QSortFilterProxyModel):
             self._start_pass()
             return
         self._stepper.stop()
-        emit(self.filter_applied, self._wanted_text)
+        self.filter_applied.emit(self._wanted_text)
 
     # --- the source changing under us ---------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The board tree as plain Python: nodes with ids, their load state, and what a row shows.
+"""The board tree as plain Python: nodes with ids and load states, and the fetch queue.
 
 No Qt here. BoardTreeModel keeps one NodeTree and turns its changes into Qt signals;
 a QModelIndex carries a node's int id (never a Python object), so a stale index can
@@ -7,32 +7,29 @@ only miss a lookup, never touch freed memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
-from pathlib import PurePosixPath
 
 from satchel.auth.accounts import Account
 from satchel.domain.errors import SatchelError
-from satchel.domain.model import Attachment, Board, BoardList, Card, Node
-from satchel.models.roles import Column, RowKind
+from satchel.domain.model import Attachment, Node
+from satchel.models.roles import (
+    CONTAINERS,
+    LOADING_TEXT,
+    RETRY_HINT,
+    SIGN_IN_SUFFIX,
+    Column,
+    RowKind,
+    human_size,
+    icon_name,
+    local_time,
+    modified_at,
+    type_text,
+)
 
 Item = Account | Node
-
-LOADING_TEXT = "Loading…"
-RETRY_HINT = "Press Enter or double-click to retry."
-SIGN_IN_SUFFIX = " — sign in again"
-
-_KIND_OF = {Board: RowKind.BOARD, BoardList: RowKind.LIST, Card: RowKind.CARD}
-_TYPE_TEXT = {
-    RowKind.ACCOUNT: "Account",
-    RowKind.BOARD: "Board",
-    RowKind.LIST: "List",
-    RowKind.CARD: "Card",
-}
-_ARCHIVES = {"zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar"}
-_TEXTS = {"txt", "md", "markdown", "csv", "json", "log", "xml", "yaml", "yml", "html"}
 
 
 class LoadState(StrEnum):
@@ -62,6 +59,8 @@ class TreeNode:
     fetch_token: int = 0
     #: A view asked for the children: show a "Loading…" row until they come.
     wants_status: bool = False
+    #: Can have children (accounts, boards, lists, cards); a plain field, read per row.
+    container: bool = True
     _texts: tuple[str, str, str, str] | None = None
     _folded: str | None = None
 
@@ -70,36 +69,41 @@ class TreeNode:
         return self.kind is RowKind.LOADING or self.kind is RowKind.FAILURE
 
     @property
-    def is_container(self) -> bool:
-        return self.kind in _CONTAINERS
-
-    @property
     def domain_id(self) -> str | None:
         item = self.item
-        if item is None or isinstance(item, Account):
-            return None
-        return item.id
+        return None if item is None or isinstance(item, Account) else item.id
 
     @property
     def status_row(self) -> TreeNode | None:
-        """The loading or failure row, when one is shown."""
+        """The loading or failure row, when one is shown (always the first child)."""
         if self.children and self.children[0].is_status:
             return self.children[0]
         return None
 
     def name(self) -> str:
-        return self._texts[Column.NAME] if self._texts is not None else _name_of(self)
+        if self._texts is not None:
+            return self._texts[Column.NAME]
+        if self.kind is RowKind.LOADING:
+            return LOADING_TEXT
+        if self.kind is RowKind.FAILURE:
+            return self.error_message() or "Could not load."
+        if isinstance(self.item, Account):
+            return self.item.name + (SIGN_IN_SUFFIX if self.signed_out else "")
+        return "" if self.item is None else self.item.name
 
     def folded_name(self) -> str:
-        """The name for case-insensitive matching (computed once)."""
+        """The name for case-insensitive matching (worked out once)."""
         if self._folded is None:
             self._folded = self.name().casefold()
         return self._folded
 
     def texts(self) -> tuple[str, str, str, str]:
-        """Name, size, type and modified time, as the row shows them (computed once)."""
+        """Name, size, type and modified time, as the row shows them (worked out once)."""
         if self._texts is None:
-            self._texts = _texts_of(self)
+            item = self.item
+            size = human_size(item.size) if isinstance(item, Attachment) else ""
+            modified = local_time(modified_at(item))
+            self._texts = (self.name(), size, type_text(self.kind, item), modified)
         return self._texts
 
     def forget_texts(self) -> None:
@@ -118,91 +122,22 @@ class TreeNode:
         return self.texts()[column].casefold()
 
     def icon_name(self) -> str:
-        return icon_name(self)
+        return icon_name(self.kind, self.item, signed_out=self.signed_out)
 
+    def error_message(self) -> str | None:
+        """Why fetching failed: on the node that failed and on its failure row."""
+        error = self.parent.error if self.kind is RowKind.FAILURE and self.parent else self.error
+        return None if error is None else error.message
 
-_CONTAINERS = frozenset({RowKind.ACCOUNT, RowKind.BOARD, RowKind.LIST, RowKind.CARD})
-
-
-def kind_of(item: Item) -> RowKind:
-    if isinstance(item, Account):
-        return RowKind.ACCOUNT
-    if isinstance(item, Attachment):
-        return RowKind.ATTACHMENT
-    return _KIND_OF[type(item)]
-
-
-def modified_at(item: Item | None) -> datetime | None:
-    if isinstance(item, Attachment):
-        return item.created_at
-    if isinstance(item, Board | BoardList | Card):
-        return item.updated_at or item.created_at
-    return None
-
-
-def human_size(size: int | None) -> str:
-    """1000-based, like file managers: 24.0 MB."""
-    if size is None:
-        return ""
-    if size < 1000:
-        return f"{size} byte{'s' * (size != 1)}"
-    value = float(size)
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1000
-        if value < 1000 or unit == "TB":
-            break
-    return f"{value:.1f} {unit}"
-
-
-def local_time(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _name_of(node: TreeNode) -> str:
-    item = node.item
-    if node.kind is RowKind.LOADING:
-        return LOADING_TEXT
-    if node.kind is RowKind.FAILURE:
-        parent_error = node.parent.error if node.parent is not None else None
-        return parent_error.message if parent_error else "Could not load."
-    if isinstance(item, Account):
-        return item.name + (SIGN_IN_SUFFIX if node.signed_out else "")
-    return "" if item is None else item.name
-
-
-def _texts_of(node: TreeNode) -> tuple[str, str, str, str]:
-    item = node.item
-    name = _name_of(node)
-    if isinstance(item, Attachment):
-        kind = "Link" if item.is_link else item.content_type
-        return (name, human_size(item.size), kind, local_time(item.created_at))
-    if item is None:
-        return (name, "", "", "")
-    return (name, "", _TYPE_TEXT[node.kind], local_time(modified_at(item)))
-
-
-def icon_name(node: TreeNode) -> str:
-    """The file name (without .svg) of the row's icon in resources/icons."""
-    if node.kind is RowKind.FAILURE or (node.kind is RowKind.ACCOUNT and node.signed_out):
-        return "warning"
-    if node.kind is RowKind.LOADING:
-        return "loading"
-    item = node.item
-    if not isinstance(item, Attachment):
-        return node.kind.value
-    if item.is_link:
-        return "link"
-    media = item.content_type.split(";", 1)[0].strip().lower()
-    suffix = PurePosixPath(item.local_name).suffix.lower().lstrip(".")
-    if media.startswith("image/"):
-        return "image"
-    if media == "application/pdf" or suffix == "pdf":
-        return "pdf"
-    if suffix in _ARCHIVES or media in {"application/zip", "application/x-tar", "application/gzip"}:
-        return "archive"
-    if media.startswith("text/") or media == "application/json" or suffix in _TEXTS:
-        return "text"
-    return "file"
+    def tooltip(self) -> str:
+        name = self.name()
+        if self.kind is RowKind.FAILURE:
+            return f"{name}\n{RETRY_HINT}"
+        if isinstance(self.item, Account):
+            hint = "\nThe service refused the saved secret: sign in again." * self.signed_out
+            return f"{self.account} — {self.item.url}{hint}"
+        facts = ", ".join(fact for fact in self.texts()[1:] if fact)
+        return f"{name}\n{facts}" if facts else name
 
 
 class NodeTree:
@@ -218,9 +153,16 @@ class NodeTree:
         self._by_domain: dict[tuple[str, str], int] = {}
         #: Bumped whenever rows come or go, so slow readers can notice.
         self.version = 0
+        #: How many nodes were ever made.
+        self.made = 0
 
     def __len__(self) -> int:
         return len(self._nodes) - 1
+
+    @property
+    def nodes(self) -> dict[int, TreeNode]:
+        """Every node by id, the root included. Read, never change."""
+        return self._nodes
 
     def get(self, node_id: int) -> TreeNode | None:
         return self._nodes.get(node_id)
@@ -231,9 +173,11 @@ class NodeTree:
 
     def make(self, kind: RowKind, account: str, item: Item | None, position: int = 0) -> TreeNode:
         node = TreeNode(self._next_id, kind, account, item, position=position)
-        if kind is RowKind.ATTACHMENT or kind is RowKind.LOADING or kind is RowKind.FAILURE:
+        node.container = kind in CONTAINERS
+        if not node.container:
             node.state = LoadState.LOADED  # leaves: nothing to fetch
         self._next_id += 1
+        self.made += 1
         self._nodes[node.id] = node
         if node.domain_id is not None:
             self._by_domain[(account, node.domain_id)] = node.id
@@ -251,13 +195,10 @@ class NodeTree:
         for node in parent.children[first : last + 1]:
             for gone in walk(node):
                 del self._nodes[gone.id]
-                domain_id = gone.domain_id
-                if (
-                    domain_id is not None
-                    and self._by_domain.get((gone.account, domain_id)) == gone.id
-                ):
-                    del self._by_domain[(gone.account, domain_id)]
-                gone.parent = None
+                key = (gone.account, gone.domain_id or "")
+                if self._by_domain.get(key) == gone.id:
+                    del self._by_domain[key]
+                gone.parent = None  # no cycles left: freed without the garbage collector
         del parent.children[first : last + 1]
         self.renumber(parent, first)
         self.version += 1
@@ -270,7 +211,7 @@ class NodeTree:
         """
         del self._nodes[source.id]
         target.kind, target.item, target.position = source.kind, source.item, source.position
-        target.state, target.error = source.state, None
+        target.state, target.error, target.container = source.state, None, source.container
         target.forget_texts()
         if target.domain_id is not None:
             self._by_domain[(target.account, target.domain_id)] = target.id
@@ -289,3 +230,97 @@ def walk(node: TreeNode) -> Iterator[TreeNode]:
         current = stack.pop()
         yield current
         stack.extend(reversed(current.children))
+
+
+LOAD, REFRESH = "load", "refresh"
+#: Walk jobs that fetch: what is not loaded (load), what is or failed (refresh).
+_FETCHES = {
+    (LoadState.NOT_LOADED, LOAD),
+    (LoadState.LOADED, REFRESH),
+    (LoadState.FAILED, REFRESH),
+}
+
+
+class WalkQueue:
+    """What load_all and deep refreshes still have to fetch, a few at a time."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.concurrency = concurrency
+        self._queue: deque[tuple[int, str]] = deque()
+        self._waiting: dict[int, str] = {}  # fetched by someone else: go on below afterwards
+        self._started: set[tuple[int, str]] = set()  # walks asked for since the last restart
+        self.running = 0
+        self.done = 0
+        self.total = 0
+
+    @property
+    def idle(self) -> bool:
+        return not self._queue and not self.running
+
+    @property
+    def queued(self) -> bool:
+        return bool(self._queue)
+
+    def start(self, node: TreeNode, mode: str) -> None:
+        """Walk from this node, unless that walk is under way already."""
+        if (node.id, mode) not in self._started:
+            self._started.add((node.id, mode))
+            self.add(node, mode)
+
+    def add(self, node: TreeNode, mode: str) -> None:
+        self._queue.append((node.id, mode))
+        self.total += 1
+
+    def add_below(self, node: TreeNode, mode: str) -> None:
+        """The node's children are in: walk on into them."""
+        for child in node.children:
+            if not child.container:
+                continue
+            if mode == LOAD and child.state is not LoadState.FAILED:
+                self.add(child, LOAD)
+            elif mode == REFRESH and child.state in (LoadState.LOADED, LoadState.FAILED):
+                self.add(child, REFRESH)
+
+    def waited(self, node_id: int) -> str | None:
+        """A fetch someone else started is over; the walk's mode for it, if it waited."""
+        return self._waiting.pop(node_id, None)
+
+    def next_job(
+        self,
+        get: Callable[[int], TreeNode | None],
+        usable: Callable[[TreeNode], bool],
+        budget: list[int],
+    ) -> tuple[TreeNode, str] | None:
+        """The next node to fetch, unless enough are running; nodes needing none are passed.
+
+        Passing over a loaded tree is quick but not free: `budget[0]` says how many nodes
+        may be passed now (the caller goes on later when it runs out).
+        """
+        while self._queue and self.running < self.concurrency and budget[0] > 0:
+            budget[0] -= 1
+            node_id, mode = self._queue.popleft()
+            node = get(node_id)
+            if node is not None and usable(node):
+                if (node.state, mode) in _FETCHES:
+                    self.running += 1
+                    return node, mode
+                if node.state is LoadState.LOADING:
+                    self._waiting[node_id] = mode
+                elif node.state is LoadState.LOADED:
+                    self.add_below(node, mode)
+            self.done += 1
+        return None
+
+    def drop(
+        self, keep: Callable[[TreeNode | None], bool], get: Callable[[int], TreeNode | None]
+    ) -> None:
+        """Forget queued nodes that `keep` refuses (an account that can't be reached)."""
+        kept = deque((i, mode) for i, mode in self._queue if keep(get(i)))
+        self.done += len(self._queue) - len(kept)
+        self._queue = kept
+
+    def restart_count(self) -> None:
+        """Nothing left: the next walk counts from zero."""
+        self.done = self.total = 0
+        self._waiting.clear()
+        self._started.clear()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import http.cookiejar
+import importlib.util
 import logging
 import ssl
+import sys
 import urllib.request
 from collections.abc import Generator
 from typing import Any
@@ -104,6 +106,19 @@ class HeaderAuth(httpx.Auth):
 def bearer_auth(service_url: str, api_key: str) -> HeaderAuth:
     register_secret(api_key)
     return HeaderAuth(service_url, "Authorization", f"Bearer {api_key}")
+
+
+def _skip_the_sniffio_search() -> None:
+    """httpcore tries `import sniffio` each time it sets up a lock (about 18 times per file
+    uploaded). Without sniffio installed, each failed import searches all of sys.path:
+    measured 1.8 s of CPU for 300 small uploads. A None entry makes that import fail at
+    once, and httpcore then assumes asyncio, which is what Satchel runs on (qasync too).
+    """
+    if importlib.util.find_spec("sniffio") is None:
+        sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
+
+
+_skip_the_sniffio_search()
 
 
 def make_api_client(

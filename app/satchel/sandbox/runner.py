@@ -24,7 +24,7 @@ import uvicorn
 
 from satchel.log import configure
 from satchel.paths import sandbox_data_dir
-from satchel.sandbox import demo, trello_demo
+from satchel.sandbox import demo, faults, trello_demo
 from satchel.sandbox.app import (
     DEFAULT_MAX_UPLOAD_SIZE,
     DEFAULT_ORPHAN_GRACE_SECONDS,
@@ -84,7 +84,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="add to the first demo tenant, once, a board of 5,000 cards and 20,000 attachments",
     )
-    # Fault injection (--faults) will be added here and passed to create_app's outer_middleware.
+    faults.add_arguments(parser)  # --faults, --faults-seed: create_app's outer_middleware
 
 
 class _StopRequested(Exception):
@@ -200,7 +200,9 @@ def run(args: argparse.Namespace) -> int:
             }
             # uvicorn traps SIGINT/SIGTERM while it serves, then re-raises them into our
             # handler after its shutdown: that unwinds here, through the clean-up above.
-            asyncio.run(_serve(create_app(store, storage, settings), sock, ready_line))
+            outer = faults.middleware(args, gateway)
+            app = create_app(store, storage, settings, outer_middleware=outer)
+            asyncio.run(_serve(app, sock, ready_line))
     except _StopRequested:
         pass
     except (SeaweedError, OSError) as error:

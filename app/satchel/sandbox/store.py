@@ -127,6 +127,10 @@ class Store:
         with self._lock:
             self._db.execute("PRAGMA busy_timeout = 10000")
             self._db.execute("PRAGMA journal_mode = WAL")
+            # Commits run on the server's event loop; in WAL mode NORMAL skips the fsync per
+            # commit (a crash of the process loses nothing, a power cut the last commits):
+            # 3 commits per upload took about 4 ms of the loop's time per file.
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.executescript(_SCHEMA)
 

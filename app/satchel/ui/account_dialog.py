@@ -6,9 +6,7 @@ authorization and Productive's token + organization slot in as further forms.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,75 +23,11 @@ from PySide6.QtWidgets import (
 from satchel.auth.accounts import Account
 from satchel.domain.errors import NoKeyring, SatchelError
 from satchel.models.tasks import TaskRunner
+from satchel.ui.account_forms import BearerForm, KindForm
+from satchel.ui.trello_form import TrelloForm
 from satchel.workspace import Workspace
 
-
-class KindForm(QWidget):
-    """The fields one kind of service needs. `changed` fires on every edit."""
-
-    kind = ""
-    title = ""
-    changed = Signal()
-
-    def problem(self) -> str | None:
-        """What is missing or wrong, in words; None when the form is complete."""
-        raise NotImplementedError
-
-    def account(self, name: str) -> Account:
-        raise NotImplementedError
-
-    def secret(self) -> str:
-        raise NotImplementedError
-
-    def lock_to(self, account: Account) -> None:
-        """Signing in again: only the secret may change."""
-        raise NotImplementedError
-
-
-class BearerForm(KindForm):
-    kind = "bearer"
-    title = "API key (bearer)"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.url_edit = QLineEdit(placeholderText="https://service.example.com")
-        self.key_edit = QLineEdit(placeholderText="ixk_…", echoMode=QLineEdit.EchoMode.Password)
-        self.key_edit.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData)
-        hint = QLabel("Make a key in the service's Settings → API. It is kept in your OS keyring.")
-        hint.setWordWrap(True)
-        hint.setEnabled(False)
-        layout = QFormLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addRow("Service &URL:", self.url_edit)
-        layout.addRow("API &key:", self.key_edit)
-        layout.addRow(hint)
-        self.url_edit.textChanged.connect(self.changed)
-        self.key_edit.textChanged.connect(self.changed)
-
-    def problem(self) -> str | None:
-        parts = urlsplit(self.url_edit.text().strip())
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
-            return "Enter the service's address, starting with https://"
-        if not self.key_edit.text().strip():
-            return "Paste the API key."
-        return None
-
-    def account(self, name: str) -> Account:
-        return Account(name=name, kind=self.kind, url=self.url_edit.text().strip().rstrip("/"))
-
-    def secret(self) -> str:
-        return self.key_edit.text().strip()
-
-    def lock_to(self, account: Account) -> None:
-        self.url_edit.setText(account.url)
-        self.url_edit.setReadOnly(True)
-        self.key_edit.setFocus()
-
-    def default_name(self) -> str:
-        return urlsplit(self.url_edit.text().strip()).netloc
-
-
-FORMS: list[type[KindForm]] = [BearerForm]
+FORMS: list[type[KindForm]] = [BearerForm, TrelloForm]
 
 
 class AccountDialog(QDialog):
@@ -112,6 +46,7 @@ class AccountDialog(QDialog):
         self._workspace = workspace
         self._runner = runner
         self._again = again
+        self._obtained: str | None = None
         #: Asks whether to keep the secret for this session only; tests replace it.
         self.confirm_session_only = self._ask_session_only
         self.setWindowTitle(f"Sign in to {again.name} again" if again else "Add account")
@@ -179,21 +114,26 @@ class AccountDialog(QDialog):
             self.status.setText(f"There is already an account named {name!r}; choose another name.")
             return
         self._set_busy(True)
-        work = self._workspace.sign_in(
-            self.form.account(name), self.form.secret(), session_only=session_only
-        )
         self._runner.run(
-            work,
+            self._obtain_and_sign_in(name, session_only),
             f"Checking the key with {self.form.account(name).url}",
             on_done=lambda _identity: self._on_accepted(name),
             on_error=self._on_refused,
+        )
+
+    async def _obtain_and_sign_in(self, name: str, session_only: bool) -> object:
+        # Kept across the "session only?" question, so the browser is not asked twice.
+        if self._obtained is None:
+            self._obtained = await self.form.obtain_secret()
+        return await self._workspace.sign_in(
+            self.form.account(name), self._obtained, session_only=session_only
         )
 
     def _set_busy(self, busy: bool) -> None:
         self.forms.setEnabled(not busy)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
         if busy:
-            self.status.setText("Checking with the service…")
+            self.status.setText(self.form.waiting_text())
 
     def _on_accepted(self, name: str) -> None:
         self.signed_in.emit(name)
@@ -201,6 +141,8 @@ class AccountDialog(QDialog):
 
     def _on_refused(self, error: SatchelError) -> bool:
         self._set_busy(False)
+        if not isinstance(error, NoKeyring):
+            self._obtained = None  # a refused or failed secret is not tried again
         if isinstance(error, NoKeyring) and self.confirm_session_only(error.message):
             self._sign_in(session_only=True)
             return True

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -16,10 +17,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -37,11 +36,16 @@ from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.attachment_actions import AttachmentActions
 from satchel.ui.error_bar import ErrorBarWidget
 from satchel.ui.preview import PreviewPane
+from satchel.ui.transfer_actions import TransferActions
 from satchel.ui.tree_view import BoardTreeView
+from satchel.ui.welcome import WelcomeWidget
 from satchel.ui.window_actions import WindowActions
+from satchel.ui.window_transfers import WindowTransfersMixin
 from satchel.workspace import Workspace
 
 PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
+REFRESH_CARDS_MS = 400  # a batch of uploads landing refreshes each card once
+EXPAND_MS = 500  # while a crawl feeds the filter, open the paths to new matches this often
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:
@@ -49,13 +53,14 @@ def _confirm(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowTransfersMixin, QMainWindow):
     def __init__(
         self,
         workspace: Workspace,
         runner: TaskRunner,
         cache: ContentCache,
         app_icon: QIcon,
+        transfers: TransferActions | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
@@ -68,6 +73,16 @@ class MainWindow(QMainWindow):
         self.choose_save_path: Callable[[str], str] = lambda name: QFileDialog.getSaveFileName(
             self, "Save attachment as", str(Path.home() / name)
         )[0]
+        self.choose_folder: Callable[[str], str] = lambda title: QFileDialog.getExistingDirectory(
+            self, title, str(Path.home())
+        )
+        self.choose_files: Callable[[str], list[str]] = lambda title: QFileDialog.getOpenFileNames(
+            self, title, str(Path.home())
+        )[0]
+        self.transfers = transfers
+        self._cards_to_refresh: set[tuple[str, str]] = set()
+        self._refresh_cards_timer = QTimer(self, singleShot=True, interval=REFRESH_CARDS_MS)
+        self._refresh_cards_timer.timeout.connect(self._refresh_landed_cards)
 
         self.model = BoardTreeModel(workspace, runner, self)
         self.proxy = TreeFilterModel(self)
@@ -84,6 +99,8 @@ class MainWindow(QMainWindow):
         self.actions_ = WindowActions(self, app_icon)
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._preview_current)
+        self._expand_timer = QTimer(self, singleShot=True, interval=EXPAND_MS)
+        self._expand_timer.timeout.connect(self._expand_paths_to_matches)
 
         self._build_layout()
         self._build_menus_and_toolbar()
@@ -115,64 +132,24 @@ class MainWindow(QMainWindow):
 
         self.transfers_dock = QDockWidget("Transfers", self)
         self.transfers_dock.setObjectName("transfersDock")
-        placeholder = QLabel("Uploads and downloads show here.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setEnabled(False)
-        self.transfers_dock.setWidget(placeholder)
+        if self.transfers is not None:
+            self.transfers_dock.setWidget(self.transfers.panel)
+        else:
+            placeholder = QLabel("Uploads and downloads show here.")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            placeholder.setEnabled(False)
+            self.transfers_dock.setWidget(placeholder)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.transfers_dock)
         self.resize(1100, 720)
 
     def _welcome(self) -> QWidget:
-        """What a first run shows instead of an empty tree."""
-        welcome = QWidget()
-        text = QLabel(
-            "<h3>Welcome to Satchel</h3><p>Add an account to see its boards, cards and "
-            "attachments. Keys are kept in your OS keyring.</p>"
-            "<p>Just looking? Run <code>satchel --demo</code> for a local demo service.</p>",
-            wordWrap=True,
-        )
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome_button = QPushButton("Add Account…")
-        self.welcome_button.setDefault(True)
-        self.welcome_button.clicked.connect(self.add_account)
-        layout = QVBoxLayout(welcome)
-        layout.addStretch(1)
-        layout.addWidget(text)
-        layout.addWidget(self.welcome_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
+        welcome = WelcomeWidget()
+        welcome.add_account_requested.connect(self.add_account)
         return welcome
 
     def _build_menus_and_toolbar(self) -> None:
-        a = self.actions_
-        file_menu = self.menuBar().addMenu("&File")
-        for action in (a.add_account, a.sign_in_again, a.remove_account):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(a.save_as)
-        file_menu.addSeparator()
-        file_menu.addAction(a.quit)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        for action in (a.copy_link, a.copy_permanent_link, a.delete):
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(a.find)
-        view_menu = self.menuBar().addMenu("&View")
-        for action in (a.refresh, a.preview, a.open):
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        view_menu.addAction(a.toggle_transfers)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(a.about)
-
-        toolbar = QToolBar("Main toolbar")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for item in (a.add_account, a.refresh, None, a.preview, a.open, a.save_as, a.copy_link):
-            if item is None:
-                toolbar.addSeparator()
-            else:
-                toolbar.addAction(item)
-        self.addToolBar(toolbar)
+        self.actions_.fill_menus(self.menuBar())
+        self.addToolBar(self.actions_.make_toolbar())
 
     def _build_status_bar(self) -> None:
         self.activity_label = QLabel()
@@ -183,6 +160,8 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.addWidget(self.activity_bar)
         status.addWidget(self.activity_label, 1)
+        self.transfer_label = QLabel()
+        status.addPermanentWidget(self.transfer_label)
         status.addPermanentWidget(self.connection_label)
 
     def _connect(self) -> None:
@@ -205,8 +184,20 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(lambda: AboutDialog(self.app_icon, self).open())
         a.toggle_transfers.toggled.connect(self.transfers_dock.setVisible)
         self.transfers_dock.visibilityChanged.connect(a.toggle_transfers.setChecked)
+        a.upload_files.triggered.connect(self.upload_files)
+        a.download_all.triggered.connect(self.download_all)
+        self.tree.drop_policy = self._drop_refusal
+        self.tree.files_dropped.connect(self._on_tree_files_dropped)
+        self.tree.drop_refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
+        self.pane.setAcceptDrops(True)
+        self.pane.installEventFilter(self)
+        if self.transfers is not None:
+            self.transfers.told.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.transfers.model.upload_landed.connect(self._on_upload_landed)
+            self.transfers.model.totals_changed.connect(self._on_transfer_totals_changed)
 
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
+        self.proxy.filter_applied.connect(lambda _text: self._expand_paths_to_matches())
         self.tree.preview_toggled.connect(self.toggle_preview)
         self.tree.open_requested.connect(self._open_index)
         self.tree.menu_requested.connect(self._on_tree_menu_requested)
@@ -283,6 +274,11 @@ class MainWindow(QMainWindow):
             for action in (self.actions_.save_as, self.actions_.copy_link, self.actions_.delete):
                 action.setEnabled(action is self.actions_.delete)
         self.actions_.refresh.setEnabled(True)
+        can_receive = self._card_of(node) is not None and self.transfers is not None
+        self.actions_.upload_files.setEnabled(can_receive)
+        self.actions_.download_all.setEnabled(
+            isinstance(node, Board | BoardList | Card) and self.transfers is not None
+        )
         self.actions_.sign_in_again.setEnabled(account is not None)
         self.actions_.remove_account.setEnabled(account is not None)
 
@@ -354,9 +350,20 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         index = self._source(self.tree.currentIndex())
+        account, node = self.model.account_of(index), self.model.node_at(index)
+        names = [account] if account else [a.name for a in self.workspace.accounts()]
+        for name in names:  # dialects that read ahead (Trello) must ask the service again
+            with contextlib.suppress(SatchelError):
+                provider = self.workspace.provider(name)
+                provider.forget(node if isinstance(node, Board | BoardList | Card) else None)
         self.model.refresh(index if index.isValid() else None)
 
     def save_as(self, account: str, attachment: Attachment) -> None:
+        if self.transfers is not None:  # through the queue: resumable, never overwrites
+            folder = self.choose_folder(f"Save “{attachment.local_name}” in")
+            if folder:
+                self.transfers.save(account, attachment, Path(folder))
+            return
         chosen = self.choose_save_path(attachment.local_name)
         if chosen:
             self.attachments.save_as(account, attachment, Path(chosen))
@@ -380,6 +387,14 @@ class MainWindow(QMainWindow):
             message, "Details…", lambda: QMessageBox.information(self, "Details", details)
         )
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if watched is self.pane and isinstance(
+            event, QDragEnterEvent | QDragMoveEvent | QDropEvent
+        ):
+            self._on_pane_drag_event(event)
+            return True
+        return super().eventFilter(watched, event)
+
     # --- reactions ---------------------------------------------------------------------------
 
     def _focus_filter(self) -> None:
@@ -389,14 +404,18 @@ class MainWindow(QMainWindow):
     def _on_filter_edit_text_changed(self, text: str) -> None:
         self.proxy.set_filter_text(text)
         if text:
-            self.model.load_all(None)
-            self.tree.expandAll()
+            self.model.load_all(None)  # matches at any depth: load what is not loaded yet
+
+    def _expand_paths_to_matches(self) -> None:
+        # Only the paths to matches: expandAll would lay out every one of 25,000 rows.
+        for index in self.proxy.paths_to_matches():
+            self.tree.expand(index)
 
     def _on_model_loaded(self, _parent: QModelIndex) -> None:
         accounts = len(self.workspace.accounts())
         self.connection_label.setText(f"● Connected · {accounts} account{'s' * (accounts != 1)}")
-        if self.filter_edit.text():
-            self.tree.expandAll()
+        if self.proxy.filter_text():
+            self._expand_timer.start()  # a crawl loads thousands of nodes: expand once in a while
 
     def _on_tree_menu_requested(self, proxy_index: QModelIndex, position: QPoint) -> None:
         index = self._source(proxy_index)
@@ -412,8 +431,12 @@ class MainWindow(QMainWindow):
         elif isinstance(node, Account):
             for action in (a.refresh, a.sign_in_again, a.remove_account):
                 menu.addAction(action)
-        elif isinstance(node, Board | BoardList | Card):
-            menu.addAction(a.refresh)
+        elif isinstance(node, Card):
+            for action in (a.upload_files, a.download_all, None, a.refresh):
+                menu.addSeparator() if action is None else menu.addAction(action)
+        elif isinstance(node, Board | BoardList):
+            for action in (a.download_all, None, a.refresh):
+                menu.addSeparator() if action is None else menu.addAction(action)
         if not menu.isEmpty():
             menu.popup(self.tree.viewport().mapToGlobal(position))
 

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
+
+#: Why files cannot land on this row, or None when they can.
+DropPolicy = Callable[[QModelIndex], str | None]
+
+
+def local_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
 class BoardTreeView(QTreeView):
@@ -14,6 +27,10 @@ class BoardTreeView(QTreeView):
     open_requested = Signal(QModelIndex)
     #: Right click or the Menu key, at this viewport position.
     menu_requested = Signal(QModelIndex, QPoint)
+    #: Local files were dropped on this row, which the drop policy accepted.
+    files_dropped = Signal(QModelIndex, list)
+    #: A drop that cannot land here, and why.
+    drop_refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,6 +46,11 @@ class BoardTreeView(QTreeView):
         self.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.doubleClicked.connect(self._on_double_clicked)
         self.setAccessibleName("Accounts, boards, lists, cards and attachments")
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(True)
+        self.drop_policy: DropPolicy = lambda _index: "Files cannot be dropped here."
+        self._hinted = QPersistentModelIndex()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
         index = self.currentIndex()
@@ -53,3 +75,35 @@ class BoardTreeView(QTreeView):
         index = self.indexAt(position)
         if index.isValid():
             self.menu_requested.emit(index, position)
+
+    # --- dropping files ------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # Qt override
+        if local_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # Qt override
+        index = self.indexAt(event.position().toPoint())
+        reason = self.drop_policy(index) if index.isValid() else "Drop files on a card."
+        if local_paths(event) and reason is None:
+            event.acceptProposedAction()
+            return
+        event.ignore()
+        if reason and index != self._hinted:  # say why once per row, not per mouse move
+            self._hinted = QPersistentModelIndex(index)
+            self.drop_refused.emit(reason)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # Qt override
+        paths = local_paths(event)
+        index = self.indexAt(event.position().toPoint())
+        if not paths:
+            event.ignore()
+            return
+        reason = self.drop_policy(index) if index.isValid() else "Drop files on a card."
+        event.acceptProposedAction()
+        if reason is None:
+            self.files_dropped.emit(index, paths)
+        else:
+            self.drop_refused.emit(reason)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStyle
+from PySide6.QtWidgets import QMainWindow, QMenuBar, QStyle, QToolBar
 
 
 def _action(
@@ -62,6 +63,13 @@ class WindowActions:
         )  # fmt: skip
         self.delete = _action(window, "&Delete…", keys.Delete, sp.SP_TrashIcon,
                               "Delete the attachment from its card")  # fmt: skip
+        self.upload_files = _action(
+            window, "&Upload Files…", "Ctrl+U", sp.SP_ArrowUp, "Attach files to the selected card"
+        )
+        self.download_all = _action(
+            window, "&Download All…", "Ctrl+Shift+S", sp.SP_ArrowDown,
+            "Save every attachment of the selected card, list or board into a folder",
+        )  # fmt: skip
         self.retry = _action(window, "&Try Again", None, None, "Load the failed item again")
         self.quit = _action(window, "&Quit", keys.Quit)
         self.about = _action(window, "&About Satchel", None, None)
@@ -72,3 +80,31 @@ class WindowActions:
     def attachment_actions(self) -> list[QAction]:
         return [self.preview, self.open, self.save_as, self.copy_link,
                 self.copy_permanent_link, self.delete]  # fmt: skip
+
+    def fill_menus(self, bar: QMenuBar) -> None:
+        menus: list[tuple[str, list[QAction | None]]] = [
+            ("&File", [self.add_account, self.sign_in_again, self.remove_account, None,
+                       self.upload_files, self.save_as, self.download_all, None, self.quit]),
+            ("&Edit", [self.copy_link, self.copy_permanent_link, self.delete, None, self.find]),
+            ("&View", [self.refresh, self.preview, self.open, None, self.toggle_transfers]),
+            ("&Help", [self.about]),
+        ]  # fmt: skip
+        for title, actions in menus:
+            menu = bar.addMenu(title)
+            for action in actions:
+                if action is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(action)
+
+    def make_toolbar(self) -> QToolBar:
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for item in (self.add_account, self.refresh, None, self.upload_files, self.preview,
+                     self.open, self.save_as, self.copy_link):  # fmt: skip
+            if item is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(item)
+        return toolbar

@@ -1,0 +1,162 @@
+"""What `satchel upload` and `satchel queue` share: the journal, providers by account name,
+a progress line, and how a run of the queue is reported."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import AsyncIterator, Sequence
+from typing import TextIO
+
+from satchel import paths
+from satchel.auth.accounts import Account
+from satchel.cli.context import ENV_KIND, ENV_SECRET, ENV_URL, account_store, secret_store
+from satchel.cli.format import human_duration, human_size
+from satchel.domain.errors import Cancelled, SignInRequired
+from satchel.providers.base import Provider
+from satchel.providers.registry import connect
+from satchel.transfers import (
+    FILE_NAME,
+    Direction,
+    Journal,
+    State,
+    TransferItem,
+    TransferListener,
+    TransferQueue,
+)
+
+ENV_PREFIX = "env:"
+#: Redraws of the progress line per second.
+PROGRESS_INTERVAL = 0.2
+
+
+def open_journal() -> Journal:
+    return Journal(paths.data_dir() / FILE_NAME)
+
+
+def journal_account(account: Account) -> str:
+    """The account's name in the journal; an account from the environment is named by URL,
+    so `queue resume` never sends its files to another service."""
+    if account.name == "(environment)":
+        return ENV_PREFIX + account.url
+    return account.name
+
+
+class CliProviders:
+    """Account name -> provider, for the queue: the environment's account or a stored one."""
+
+    def __init__(self) -> None:
+        self._live: dict[str, Provider] = {}
+
+    def add(self, name: str, provider: Provider) -> None:
+        self._live[name] = provider
+
+    def __call__(self, name: str) -> Provider:
+        live = self._live.get(name)
+        if live is None:
+            live = self._connect(name)
+            self._live[name] = live
+        return live
+
+    def _connect(self, name: str) -> Provider:
+        if name.startswith(ENV_PREFIX):
+            url = name.removeprefix(ENV_PREFIX)
+            secret = os.environ.get(ENV_SECRET)
+            if os.environ.get(ENV_URL, "").rstrip("/") != url.rstrip("/") or not secret:
+                raise SignInRequired(
+                    f"This transfer was queued for {url} from the environment: set "
+                    f"{ENV_URL}={url} and {ENV_SECRET} to go on with it."
+                )
+            kind = os.environ.get(ENV_KIND, "bearer")
+            return connect(Account(name=name, kind=kind, url=url), secret)
+        account = account_store().find(name)
+        secret = secret_store().get(name)
+        if not secret:
+            raise SignInRequired(
+                f"No secret is stored for account {name!r}: sign in again with "
+                f"'satchel account add {account.kind} --url {account.url} --name {name}'."
+            )
+        return connect(account, secret)
+
+    async def aclose(self) -> None:
+        live, self._live = self._live, {}
+        for provider in live.values():
+            await provider.aclose()
+
+
+class LandedPrinter(TransferListener):
+    """Prints "ATTACHMENT_ID<TAB>NAME" on stdout the moment each upload lands (downloads:
+    "ATTACHMENT_ID<TAB>PATH")."""
+
+    def __init__(self, stream: TextIO = sys.stdout) -> None:
+        self._stream = stream
+        self._printed: set[int] = set()
+
+    def changed(self, row: int, item: TransferItem) -> None:
+        if item.state is not State.DONE or item.id in self._printed:
+            return
+        self._printed.add(item.id)
+        shown = item.name if item.direction is Direction.UPLOAD else str(item.local_path)
+        self._stream.write(f"{item.attachment_id}\t{shown}\n")
+        self._stream.flush()
+
+
+def _line(queue: TransferQueue) -> str:
+    totals = queue.totals()
+    finished = totals.done + totals.failed + totals.cancelled
+    left = "" if totals.time_left is None else f", {human_duration(totals.time_left)} left"
+    return (
+        f"{finished}/{totals.items} files, {human_size(totals.done_bytes)} of "
+        f"{human_size(totals.total_bytes)}, {human_size(totals.speed)}/s{left}"
+    )
+
+
+@contextlib.asynccontextmanager
+async def progress_line(queue: TransferQueue, stream: TextIO = sys.stderr) -> AsyncIterator[None]:
+    """One line on a terminal, redrawn on a timer (not per chunk); nothing on a pipe."""
+    if not stream.isatty():
+        yield
+        return
+
+    async def draw() -> None:
+        while True:
+            stream.write(f"\r{_line(queue)}   ")
+            stream.flush()
+            await asyncio.sleep(PROGRESS_INTERVAL)
+
+    drawing = asyncio.ensure_future(draw())
+    try:
+        yield
+    finally:
+        drawing.cancel()
+        stream.write(f"\r{_line(queue)}   \n")
+        stream.flush()
+
+
+def report(items: Sequence[TransferItem], stream: TextIO = sys.stderr) -> int:
+    """Each failure on its own line, then the exit code (the first failure's, in order)."""
+    code = 0
+    failed = 0
+    for item in items:
+        if item.state is State.DONE:
+            continue
+        failed += 1
+        if item.state is State.CANCELLED:
+            reason, item_code = "cancelled", Cancelled.exit_code
+        elif item.state is State.FAILED:
+            reason, item_code = item.error or "failed", item.error_code or 1
+        else:
+            reason, item_code = f"not finished ({item.state.value})", 1
+        stream.write(f"satchel: {item.local_path}: {reason}\n")
+        code = code or item_code
+    if failed:
+        verb = "uploaded" if all(i.direction is Direction.UPLOAD for i in items) else "done"
+        stream.write(f"satchel: {failed} of {len(items)} files were not {verb}.\n")
+    return code
+
+
+def interrupted_hint(items: Sequence[TransferItem]) -> str:
+    waiting = sum(not i.finished for i in items)
+    return f"satchel: {waiting} files wait in the queue; 'satchel queue resume' goes on with them."

@@ -1,0 +1,106 @@
+"""Trello's download routes, and the one-hour link their redirect gives (seed 000).
+
+`/1/cards/{card}/attachments/{id}/download/{fileName}` with the OAuth header answers 302
+to the hosted file; a HEAD answers the same without a body (the "preflight"). HEAD is
+unverified on the live service, so when it fails the route is asked with a GET that
+does not follow the redirect, and whose body is never read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from satchel.domain.errors import (
+    MalformedResponse,
+    NotFound,
+    PermissionDenied,
+    Rejected,
+    ServiceUnavailable,
+)
+from satchel.domain.model import Attachment, Preview, ResolvedLink
+from satchel.providers.http import malformed
+from satchel.providers.trello_http import TrelloHttp
+from satchel.storage.links import link_from_url
+
+log = logging.getLogger(__name__)
+
+#: How long the redirect's Location works, when its own query does not say.
+LINK_TTL = timedelta(hours=1)
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DOWNLOAD = re.compile(r"/1/cards/[^/]+/attachments/[^/]+/download/[^/]+")
+_PREVIEW = re.compile(r"/1/cards/[^/]+/attachments/[^/]+/previews/[^/]+/download(/[^/]+)?")
+#: What a server that does not do HEAD on this route may answer instead of a redirect.
+_HEAD_REFUSED = (NotFound, Rejected, PermissionDenied, MalformedResponse, ServiceUnavailable)
+
+
+def _segment(identifier: str) -> str:
+    return quote(identifier, safe="")
+
+
+class TrelloLinks:
+    def __init__(self, http: TrelloHttp, api_url: str) -> None:
+        self._http = http
+        self._api_url = api_url
+        #: False once a HEAD failed where a GET then worked: ask with GET from then on.
+        self.head_works = True
+
+    def download_route(self, attachment: Attachment, card_id: str) -> str:
+        """The route on the API host: the attachment's own `/download/` path when it has one."""
+        path = urlsplit(attachment.download_url or "").path
+        if _DOWNLOAD.fullmatch(path):
+            return self._api_url + path
+        name = _segment(attachment.file_name or attachment.name)
+        return (
+            f"{self._api_url}/1/cards/{_segment(card_id)}/attachments/"
+            f"{_segment(attachment.id)}/download/{name}"
+        )
+
+    def preview_route(self, attachment: Attachment, card_id: str, preview: Preview) -> str:
+        path = urlsplit(preview.url).path
+        if _PREVIEW.fullmatch(path):
+            return self._api_url + path
+        return (
+            f"{self._api_url}/1/cards/{_segment(card_id)}/attachments/"
+            f"{_segment(attachment.id)}/previews/{_segment(preview.id)}/download"
+        )
+
+    async def resolve(self, route: str) -> ResolvedLink:
+        """The redirect's Location: from a HEAD preflight, else from a GET not followed."""
+        head_failed = False
+        if self.head_works:
+            try:
+                response = await self._http.send("HEAD", route)
+            except _HEAD_REFUSED as error:
+                log.info("HEAD on a download route failed (%s); asking with GET", error.message)
+                head_failed = True
+            else:
+                link = _link(response)
+                if link is not None:
+                    return link
+                head_failed = True
+        response = await self._http.send("GET", route, stream=True)
+        try:
+            link = _link(response)
+        finally:
+            await response.aclose()  # the body (the file itself, maybe) is never read
+        if link is None:
+            raise malformed(f"a download answer without a redirect ({response.status_code})")
+        if head_failed:
+            self.head_works = False
+        return link
+
+
+def _link(response: httpx.Response) -> ResolvedLink | None:
+    location = response.headers.get("Location")
+    if response.status_code not in _REDIRECTS or not location:
+        return None
+    try:
+        url = str(response.url.join(location))
+    except httpx.InvalidURL:
+        raise malformed("a download redirect that is not a URL") from None
+    return link_from_url(url, default_ttl=LINK_TTL)

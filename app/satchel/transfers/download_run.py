@@ -1,0 +1,95 @@
+"""One download, resumed from its partial file, moved into place without overwriting anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from satchel.domain.model import Attachment
+from satchel.domain.progress import ProgressCallback
+from satchel.providers.base import Provider
+from satchel.storage.download import write_error
+from satchel.storage.resumable_download import fetch_resumable
+from satchel.transfers.hooks import Commit, RetryHook
+from satchel.transfers.items import State, Step, TransferItem
+from satchel.transfers.naming import place_without_overwriting
+from satchel.transfers.retry import Retrier
+
+
+def partial_path_for(dest: Path, item_id: int) -> Path:
+    """Hidden, beside the destination (so moving it into place is a rename), one per item."""
+    stem = dest.name.encode("utf-8")[:100].decode("utf-8", "ignore")
+    return dest.with_name(f".{stem}.satchel-{item_id}.part")
+
+
+class DownloadRun:
+    def __init__(
+        self,
+        item: TransferItem,
+        provider: Provider,
+        storage: httpx.AsyncClient,
+        *,
+        commit: Commit,
+        retrier: Retrier,
+        on_retry: RetryHook,
+        progress: ProgressCallback,
+    ) -> None:
+        self.item = item
+        self.provider = provider
+        self._storage = storage
+        self._commit = commit
+        self._retrier = retrier
+        self._on_retry = on_retry
+        self._progress = progress
+
+    def _attachment(self) -> Attachment:
+        item = self.item
+        assert item.attachment_id is not None
+        return Attachment(
+            id=item.attachment_id,
+            name=item.name,
+            card_id=item.card_id,
+            content_type=item.content_type or "application/octet-stream",
+            size=item.size,
+        )
+
+    async def run(self) -> None:
+        item = self.item
+        if item.partial_path is None:
+            item.partial_path = partial_path_for(item.local_path, item.id)
+            await self._commit(item, ("partial_path",))
+        partial = item.partial_path
+        attachment = self._attachment()
+
+        async def keep_etag(etag: str | None) -> None:
+            item.etag = etag
+            await self._commit(item, ("etag",))
+
+        async def fetch() -> None:
+            link = await self.provider.resolve_download(attachment)
+            await fetch_resumable(
+                self._storage,
+                link,
+                partial,
+                expected_size=item.size,
+                etag=item.etag,
+                on_etag=keep_etag,
+                progress=self._progress,
+            )
+
+        await self._retrier.run(f"download of item {item.id}", fetch, on_retry=self._on_retry)
+        try:
+            final = place_without_overwriting(partial, item.local_path)
+        except OSError as error:
+            raise write_error(item.local_path, error) from None
+        item.local_path = final
+        item.partial_path = None
+        item.state = State.DONE
+        item.step = Step.DONE
+        item.error = item.error_kind = None
+        item.error_code = None
+        await self._commit(
+            item,
+            ("local_path", "partial_path", "state", "step", "error", "error_code", "error_kind"),
+        )

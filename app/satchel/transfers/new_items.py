@@ -1,0 +1,194 @@
+"""New queue items, checked before anything is sent: a bad file becomes a failed item with
+its reason, and never stops the others."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from satchel.domain.errors import SatchelError
+from satchel.domain.model import Attachment
+from satchel.providers.staged import guess_content_type
+from satchel.storage.download import write_error
+from satchel.transfers.checks import check_source
+from satchel.transfers.items import Direction, State, Step, TransferItem
+from satchel.transfers.naming import free_path, safe_local_name
+
+
+def record_failure(item: TransferItem, error: SatchelError) -> None:
+    item.state = State.FAILED
+    item.error = error.message
+    item.error_code = error.exit_code
+    item.error_kind = type(error).__name__
+    item.finished_at = time.time()
+
+
+def upload_item(
+    *,
+    account: str,
+    card_id: str,
+    path: Path,
+    name: str | None,
+    batch: str,
+    owner: str,
+    max_size: int | None,
+) -> TransferItem:
+    """A queued upload of `path` to the card, or a failed one that says why not.
+
+    The name on the service is the file's name exactly as written (non-ASCII letters,
+    spaces, even line breaks), unless `name` says otherwise.
+    """
+    name = name if name is not None else path.name
+    item = TransferItem(
+        id=0,
+        direction=Direction.UPLOAD,
+        account=account,
+        batch=batch,
+        card_id=card_id,
+        attachment_id=None,
+        local_path=path.absolute(),  # `queue resume` may run from another folder
+        name=name or str(path),
+        content_type=guess_content_type(name),
+        size=None,
+        mtime_ns=None,
+        state=State.QUEUED,
+        step=Step.CREATE,
+        owner=owner,
+    )
+    try:
+        facts = check_source(path, max_size)
+    except SatchelError as error:
+        record_failure(item, error)
+        return item
+    item.size, item.mtime_ns = facts.size, facts.mtime_ns
+    return item
+
+
+def existing_copy(folder: Path, name: str, size: int | None) -> Path | None:
+    """A file of that name and size in the folder: taken as this attachment, saved before."""
+    path = folder / name
+    if size is None:
+        return None
+    try:
+        return path if path.is_file() and path.stat().st_size == size else None
+    except OSError:
+        return None
+
+
+def download_item(
+    *,
+    account: str,
+    attachment: Attachment,
+    folder: Path,
+    batch: str,
+    owner: str,
+    taken: Callable[[Path], bool],
+    saved_before: Path | None,
+) -> TransferItem:
+    """A queued download into `folder`; done at once when the file is there already.
+
+    `saved_before` is where the journal says this attachment was saved (if anywhere).
+    The destination is reserved now: the first free name, "name (2).ext" and so on.
+    """
+    name = safe_local_name(attachment.local_name, fallback=attachment.id)
+    item = TransferItem(
+        id=0,
+        direction=Direction.DOWNLOAD,
+        account=account,
+        batch=batch,
+        card_id=attachment.card_id,
+        attachment_id=attachment.id,
+        local_path=folder / name,
+        name=attachment.name,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        mtime_ns=None,
+        state=State.QUEUED,
+        step=Step.FETCH,
+        owner=owner,
+    )
+    complete = saved_before or existing_copy(folder, name, attachment.size)
+    if complete is not None:
+        item.local_path = complete
+        item.state, item.step, item.skipped = State.DONE, Step.DONE, True
+        item.finished_at = time.time()
+        return item
+    item.local_path = free_path(folder, name, taken)
+    return item
+
+
+def _has_size(path: Path, size: int | None) -> bool:
+    try:
+        return size is not None and path.is_file() and path.stat().st_size == size
+    except OSError:
+        return False
+
+
+def download_items(
+    *,
+    account: str,
+    wanted: Sequence[tuple[Attachment, Path]],
+    saved: dict[str, list[Path]],
+    reserved: set[Path],
+    batch: str,
+    owner: str,
+) -> list[TransferItem]:
+    """Downloads of these attachments into their folders (made here), with free names.
+
+    `saved`: where the journal says each attachment was saved before; `reserved`: the
+    destinations of unfinished downloads (grows with the names chosen here).
+    """
+    items = []
+    for attachment, folder in wanted:
+        before = next(
+            (
+                p
+                for p in saved.get(attachment.id, [])
+                if p.parent == folder and _has_size(p, attachment.size)
+            ),
+            None,
+        )
+        item = download_item(
+            account=account,
+            attachment=attachment,
+            folder=folder,
+            batch=batch,
+            owner=owner,
+            taken=reserved.__contains__,
+            saved_before=before,
+        )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            record_failure(item, write_error(item.local_path, error))
+        reserved.add(item.local_path)
+        items.append(item)
+    return items
+
+
+#: What `requeue` changes, for the journal.
+REQUEUED_FIELDS = (
+    "state", "step", "attempts", "error", "error_code", "error_kind",
+    "finished_at", "size", "mtime_ns",
+)  # fmt: skip
+
+
+def requeue(item: TransferItem, max_size: int | None) -> None:
+    """A failed or cancelled item, queued again as it is now (an upload: the file as it is
+    now, after any clean-up left on the service); failed again if it cannot be sent."""
+    item.state = State.QUEUED
+    item.attempts = item.done_bytes = 0
+    item.error = item.error_kind = None
+    item.error_code = None
+    item.finished_at = None
+    if item.direction is Direction.DOWNLOAD:
+        item.step = Step.FETCH
+        return
+    item.step = Step.DISCARD if item.attachment_id else Step.CREATE
+    try:
+        facts = check_source(item.local_path, max_size)
+    except SatchelError as error:
+        record_failure(item, error)
+    else:
+        item.size, item.mtime_ns = facts.size, facts.mtime_ns

@@ -1,0 +1,466 @@
+"""The transfer queue: the single owner of transfer state. No Qt.
+
+Items run a few at a time (3 by default); each moves through its provider's steps,
+journalled as it goes, so a restart picks every file up exactly where it was (see
+`restore`). Views subscribe with a TransferListener (qutebrowser's download manager
+and model are the pattern) and repaint progress on a timer from `totals()` and each
+item's `speed()` / `time_left()`.
+
+Everything here runs on one asyncio loop (qasync's in the window). The journal is
+written in a worker thread; its commits are awaited before the step they enable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+import uuid
+from collections.abc import Collection, Coroutine, Iterable, Iterator, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from satchel.domain.errors import SatchelError
+from satchel.domain.model import Attachment, Board, BoardList, Card
+from satchel.domain.progress import ProgressCallback
+from satchel.transfers.adoption import adopt
+from satchel.transfers.async_journal import AsyncJournal
+from satchel.transfers.driving import Driver
+from satchel.transfers.events import Totals, TransferListener
+from satchel.transfers.expand import plan_downloads
+from satchel.transfers.hooks import ProviderSource, RetryHook
+from satchel.transfers.item_list import ItemList
+from satchel.transfers.items import Direction, State, TransferItem
+from satchel.transfers.journal import Journal
+from satchel.transfers.new_items import REQUEUED_FIELDS, download_items, requeue, upload_item
+from satchel.transfers.owners import FOLDER_NAME, OwnerLock, owner_alive
+from satchel.transfers.progress import Throughput
+from satchel.transfers.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = 3
+#: How often the queue looks for "cancel" requests from other processes (`satchel queue cancel`).
+CANCEL_POLL_SECONDS = 1.0
+PAUSED_KEY = "paused"
+
+
+class _Interrupt(Enum):
+    CANCEL = "cancel"
+    PAUSE = "pause"
+    CLOSE = "close"
+
+
+class TransferQueue:
+    def __init__(
+        self,
+        journal: Journal,
+        providers: ProviderSource,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        retry: RetryPolicy | None = None,
+        storage_client: httpx.AsyncClient | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        """`journal` stays the caller's to close; `providers` maps account names to providers."""
+        self._journal = AsyncJournal(journal)
+        self._owners_dir = journal.path.parent / FOLDER_NAME
+        self._lock = OwnerLock(self._owners_dir)
+        self.owner = self._lock.owner
+        self._driver = Driver(
+            self._commit,
+            providers,
+            retry or RetryPolicy(),
+            progress_hook=self._progress_hook,
+            retry_hook=self._retry_hook,
+            storage_client=storage_client,
+            rng=rng,
+        )
+        self._concurrency = max(1, concurrency)
+        self._list = ItemList()
+        self._tasks: dict[int, asyncio.Task[Any]] = {}
+        self._interrupts: dict[int, _Interrupt] = {}
+        self._finished_futures: dict[int, asyncio.Future[None]] = {}
+        self._background: set[asyncio.Future[Any]] = set()
+        self._round: list[TransferItem] = []
+        self._throughput = Throughput()
+        self._paused = False
+        self._closed = False
+        self._poller: asyncio.Task[None] | None = None
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def __getitem__(self, row: int) -> TransferItem:
+        return self._list[row]
+
+    def __iter__(self) -> Iterator[TransferItem]:
+        return iter(self._list)
+
+    def row_of(self, item: TransferItem) -> int:
+        return self._list.row_of(item)
+
+    def item(self, item_id: int) -> TransferItem | None:
+        return self._list.get(item_id)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def concurrency(self) -> int:
+        return self._concurrency
+
+    @concurrency.setter
+    def concurrency(self, value: int) -> None:
+        self._concurrency = max(1, value)
+        self._pump()
+
+    def totals(self, now: float | None = None) -> Totals:
+        """The current round's progress, computed now (cheap: call it from a repaint timer)."""
+        items = [i for i in self._round if i in self._list]
+        return Totals.of(items, self._throughput.rate(now))
+
+    def add_listener(self, listener: TransferListener) -> None:
+        self._list.add_listener(listener)
+
+    def remove_listener(self, listener: TransferListener) -> None:
+        self._list.remove_listener(listener)
+
+    # --- adding --------------------------------------------------------------------------------
+
+    async def enqueue_uploads(
+        self,
+        account: str,
+        card_id: str,
+        paths: Sequence[Path],
+        *,
+        names: Sequence[str | None] | None = None,
+    ) -> list[TransferItem]:
+        """Queue files for the card. Each is checked now; one that cannot be sent becomes a
+        failed item with its reason, and the others go on."""
+        batch = uuid.uuid4().hex
+        limit = self._driver.known_max_size(account)
+        chosen = names if names is not None else [None] * len(paths)
+        items = [
+            upload_item(
+                account=account,
+                card_id=card_id,
+                path=path,
+                name=name,
+                batch=batch,
+                owner=self.owner,
+                max_size=limit,
+            )
+            for path, name in zip(paths, chosen, strict=True)
+        ]
+        await self._add(items)
+        return items
+
+    async def enqueue_download(
+        self, account: str, attachment: Attachment, folder: Path
+    ) -> TransferItem:
+        """Save one attachment into `folder` ("Save as…" picks the folder)."""
+        (item,) = await self._enqueue_downloads(account, [(attachment, folder)])
+        return item
+
+    async def enqueue_download_all(
+        self, account: str, node: Board | BoardList | Card, folder: Path
+    ) -> list[TransferItem]:
+        """Every file attachment of a card, a list or a board, into `folder` and below."""
+        provider = self._driver.provider(account)
+        plans = await plan_downloads(provider, node, folder, self._driver.retrier)
+        return await self._enqueue_downloads(account, [(p.attachment, p.folder) for p in plans])
+
+    async def _enqueue_downloads(
+        self, account: str, wanted: Sequence[tuple[Attachment, Path]]
+    ) -> list[TransferItem]:
+        reserved = {
+            i.local_path for i in self._list if i.direction is Direction.DOWNLOAD and not i.finished
+        }
+        items = download_items(
+            account=account,
+            wanted=wanted,
+            saved=await self._journal.saved_downloads(account),
+            reserved=reserved,
+            batch=uuid.uuid4().hex,
+            owner=self.owner,
+        )
+        await self._add(items)
+        return items
+
+    async def _add(self, items: list[TransferItem]) -> None:
+        await self._journal.insert(items)
+        self._list.append(items)
+        self._ensure_poller()
+        self._join_round(items)
+        for item in items:
+            if item.finished:
+                self._mark_finished(item)
+        self._pump()
+
+    def _join_round(self, items: Sequence[TransferItem]) -> None:
+        """A new round starts when these join a queue with nothing else left to do."""
+        joining = {id(i) for i in items}
+        others = [i for i in self._round if id(i) not in joining]
+        if all(i.finished for i in others):
+            others = []
+        self._round = [*others, *items]
+
+    async def restore(self, *, only: Collection[int] | None = None) -> list[TransferItem]:
+        """Show what the journal holds and take over what no running Satchel drives.
+
+        After a crash, a kill -9 or a power cut, every unfinished item goes on from its
+        journalled step, and every clean-up that was cut short is finished. Returns the
+        items taken over. `only` limits this to those item ids.
+        """
+        self._paused = await self._journal.meta(PAUSED_KEY) == "1"
+        known = {i.id for i in self._list}
+        wanted = [i for i in await self._journal.items() if i.id not in known]
+        if only is not None:
+            wanted = [i for i in wanted if i.id in only]
+        shown, taken = await adopt(self._journal, self._owners_dir, self.owner, wanted)
+        self._list.append(shown)
+        self._ensure_poller()
+        self._join_round(taken)
+        for item in taken:
+            if item.finished:  # only a clean-up left to do
+                self._track(item.id, self._driver.discard(item))
+        self._pump()
+        return taken
+
+    # --- running -------------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        if self._paused or self._closed:
+            return
+        for item in self._list:
+            if len(self._tasks) >= self._concurrency:
+                return
+            if item.state is State.QUEUED and item.id not in self._tasks:
+                self._track(item.id, self._drive(item))
+
+    def _track(self, item_id: int, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(work)
+        self._tasks[item_id] = task
+
+        def forget(_task: asyncio.Future[Any]) -> None:
+            if self._tasks.get(item_id) is task:
+                del self._tasks[item_id]
+            self._pump()
+
+        task.add_done_callback(forget)
+        return task
+
+    async def _drive(self, item: TransferItem) -> None:
+        try:
+            item.state = State.ACTIVE
+            await self._commit(item, ("state", "owner"))
+            await self._driver.run(item)
+        except asyncio.CancelledError:
+            why = self._interrupts.pop(item.id, _Interrupt.CLOSE)
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            if why is _Interrupt.CANCEL:
+                await self._driver.cancel(item)
+            elif why is _Interrupt.PAUSE:
+                await self._driver.pause(item)
+            else:
+                await self._driver.interrupted(item)
+                raise
+        except SatchelError as error:
+            await self._driver.fail(item, error)
+        except Exception as error:
+            log.exception("item %d failed unexpectedly", item.id)
+            bug = SatchelError(
+                f"Satchel failed unexpectedly on “{item.name}”; this is a bug "
+                f"({type(error).__name__}). Retry it, and please report it.",
+                detail=repr(error),
+            )
+            await self._driver.fail(item, bug)
+        finally:
+            if item.finished:
+                self._mark_finished(item)
+
+    async def _commit(
+        self,
+        item: TransferItem,
+        fields: Iterable[str],
+        *,
+        note: str | None = None,
+        durable: bool = False,
+    ) -> None:
+        await self._journal.save(item, fields, note=note, durable=durable)
+        self._list.changed(item)
+
+    def _progress_hook(self, item: TransferItem) -> ProgressCallback:
+        def progress(done: int, _total: int) -> None:
+            moved = done - item.done_bytes
+            item.done_bytes = done
+            now = time.monotonic()
+            item.rate.add(done, now)
+            if moved > 0:
+                self._throughput.add(moved, now)
+
+        return progress
+
+    def _retry_hook(self, item: TransferItem) -> RetryHook:
+        def on_retry(error: SatchelError, _attempt: int, _wait: float) -> None:
+            item.attempts += 1
+            item.error, item.error_kind = error.message, type(error).__name__
+            note = f"retry: {error.message}"
+            self._spawn(self._commit(item, ("attempts", "error", "error_kind"), note=note))
+
+        return on_retry
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _mark_finished(self, item: TransferItem) -> None:
+        future = self._finished_futures.pop(item.id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
+        if self._round and all(i.finished for i in self._round):
+            self._list.emit("round_finished", self.totals())
+
+    async def wait(self, items: Iterable[TransferItem] | None = None) -> None:
+        """Until these items (default: all of this queue's) have finished."""
+        targets = list(self._list if items is None else items)
+        loop = asyncio.get_running_loop()
+        while True:
+            waiting = [
+                self._finished_futures.setdefault(i.id, loop.create_future())
+                for i in targets
+                if not i.finished
+            ]
+            if not waiting:
+                return
+            await asyncio.wait(waiting)
+
+    # --- controls ------------------------------------------------------------------------------
+
+    async def cancel(self, item: TransferItem) -> None:
+        """Stop it for good; nothing it made stays on the service, no partial file stays."""
+        if item.finished:
+            return
+        task = self._tasks.get(item.id)
+        if task is None:  # queued, or paused part-way: nothing runs, clean up here
+            task = self._track(item.id, self._driver.cancel(item))
+            task.add_done_callback(lambda _t: self._mark_finished(item))
+        else:
+            self._interrupts[item.id] = _Interrupt.CANCEL
+            task.cancel()
+        await asyncio.wait([task])
+
+    async def retry(self, item: TransferItem) -> None:
+        """Queue a failed or cancelled item again (the file as it is now)."""
+        if item.state not in (State.FAILED, State.CANCELLED) or item.id in self._tasks:
+            return
+        if item.owner != self.owner:
+            if owner_alive(self._owners_dir, item.owner):
+                return  # another running Satchel has it
+            if not await self._journal.claim(item.id, self.owner, item.owner):
+                return
+            item.owner = self.owner
+        requeue(item, self._driver.known_max_size(item.account))
+        self._join_round([item])
+        await self._commit(item, REQUEUED_FIELDS, note="retry")
+        if item.finished:
+            self._mark_finished(item)
+        self._pump()
+
+    async def remove(self, item: TransferItem) -> bool:
+        """Cancel it if needed, then drop it from the list and the journal.
+
+        False when an upload's clean-up on the service has not succeeded yet: the item
+        stays (failed or cancelled) until it has.
+        """
+        if item not in self._list:
+            return True
+        await self.cancel(item)
+        if item.cleanup_due or item.id in self._tasks:
+            return False
+        await self._forget([item])
+        return True
+
+    async def clear_finished(self) -> int:
+        """Drop every finished item (done, failed, cancelled) whose clean-up is complete."""
+        gone = [
+            i for i in self._list if i.finished and i.id not in self._tasks and not i.cleanup_due
+        ]
+        await self._forget(gone)
+        return len(gone)
+
+    async def _forget(self, items: Sequence[TransferItem]) -> None:
+        if not items:
+            return
+        for item in items:
+            if item.direction is Direction.DOWNLOAD and item.partial_path is not None:
+                try:
+                    item.partial_path.unlink(missing_ok=True)
+                except OSError:
+                    log.warning("could not delete the partial file of item %d", item.id)
+        await self._journal.delete(i.id for i in items)
+        self._list.remove(items)
+
+    async def pause_all(self) -> None:
+        """Stop every running transfer; they keep their place and go on at `resume_all`."""
+        self._paused = True
+        await self._journal.set_meta(PAUSED_KEY, "1")
+        stopping = []
+        for item_id, task in list(self._tasks.items()):
+            item = self._list.get(item_id)
+            if item is None or item.finished:
+                continue  # a clean-up: let it finish
+            self._interrupts[item_id] = _Interrupt.PAUSE
+            task.cancel()
+            stopping.append(task)
+        if stopping:
+            await asyncio.wait(stopping)
+
+    async def resume_all(self) -> None:
+        self._paused = False
+        await self._journal.set_meta(PAUSED_KEY, None)
+        self._pump()
+
+    # --- cancel requests from other processes, closing ------------------------------------------
+
+    def _ensure_poller(self) -> None:
+        if self._poller is None and not self._closed:
+            self._poller = asyncio.ensure_future(self._poll_cancel_requests())
+
+    async def _poll_cancel_requests(self) -> None:
+        while True:
+            await asyncio.sleep(CANCEL_POLL_SECONDS)
+            try:
+                requested = await self._journal.cancel_requests(self.owner)
+            except Exception:
+                log.exception("could not read cancel requests from the journal")
+                continue
+            for item_id in requested:
+                item = self._list.get(item_id)
+                if item is not None:
+                    self._spawn(self.cancel(item))
+
+    async def aclose(self) -> None:
+        """Stop everything without cancelling anything: the next start resumes the rest."""
+        self._closed = True
+        running = [*self._tasks.values(), *self._background]
+        if self._poller is not None:
+            running.append(self._poller)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
+        await self._driver.aclose()
+        await asyncio.get_running_loop().run_in_executor(None, self._journal.close)
+        self._lock.close()

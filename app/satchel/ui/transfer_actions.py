@@ -1,0 +1,127 @@
+"""Uploads and downloads from the window, all through the one transfer queue."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from satchel.domain.model import Attachment, Board, BoardList, Card
+from satchel.models.tasks import TaskRunner
+from satchel.models.transfer_list import TransferListModel, human_bytes
+from satchel.transfers.events import Totals
+from satchel.transfers.items import TransferItem
+from satchel.transfers.queue import TransferQueue
+from satchel.ui.transfers_panel import TransfersPanel
+
+#: (title, question) -> yes?
+Confirm = Callable[[str, str], bool]
+
+
+def expand_folders(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(every file to send, the folders among `paths`). Symlinked folders are not followed,
+    so a symlink loop cannot run forever; each file is checked again by the queue."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            folders.append(path)
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                files.extend(Path(root) / name for name in sorted(names))
+        else:
+            files.append(path)
+    return files, folders
+
+
+def _size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue  # the queue reports it, with its reason
+    return total
+
+
+class TransferActions(QObject):
+    #: A short note for the status bar.
+    told = Signal(str)
+
+    def __init__(
+        self, queue: TransferQueue, runner: TaskRunner, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.queue = queue
+        self.runner = runner
+        self.model = TransferListModel(queue, self)
+        self.panel = TransfersPanel(self.model)
+        self.tray: QSystemTrayIcon | None = None
+        self.panel.cancel_requested.connect(
+            lambda item: self._run(queue.cancel(item), "Cancelling")
+        )
+        self.panel.retry_requested.connect(lambda item: self._run(queue.retry(item), "Retrying"))
+        self.panel.remove_requested.connect(lambda item: self._run(queue.remove(item), "Removing"))
+        self.panel.clear_finished_requested.connect(
+            lambda: self._run(queue.clear_finished(), "Clearing finished transfers")
+        )
+        self.panel.pause_all_requested.connect(lambda: self._run(queue.pause_all(), "Pausing"))
+        self.panel.resume_all_requested.connect(lambda: self._run(queue.resume_all(), "Resuming"))
+        self.model.round_finished.connect(self._on_model_round_finished)
+
+    def _run(self, work, label: str) -> None:  # type: ignore[no-untyped-def]
+        self.runner.run(work, label)
+
+    def upload(self, account: str, card: Card | str, paths: list[Path], confirm: Confirm) -> bool:
+        """Queue files (and the files of dropped folders, after asking) for the card."""
+        files, folders = expand_folders(paths)
+        if folders:
+            names = ", ".join(f.name for f in folders[:3]) + ("…" if len(folders) > 3 else "")
+            question = (
+                f"Upload {len(files)} file{'s' * (len(files) != 1)} "
+                f"({human_bytes(_size(files))}) from {names}?"
+            )
+            if not confirm("Upload folder", question):
+                return False
+        if not files:
+            self.told.emit("There are no files in what was dropped.")
+            return False
+        card_id = card if isinstance(card, str) else card.id
+        self.runner.run(
+            self.queue.enqueue_uploads(account, card_id, files),
+            f"Queueing {len(files)} files",
+            on_done=lambda items: self._queued(items),
+        )
+        return True
+
+    def save(self, account: str, attachment: Attachment, folder: Path) -> None:
+        self.runner.run(
+            self.queue.enqueue_download(account, attachment, folder), f"Saving {attachment.name}"
+        )
+
+    def download_all(self, account: str, node: Board | BoardList | Card, folder: Path) -> None:
+        self.runner.run(
+            self.queue.enqueue_download_all(account, node, folder),
+            f"Listing the attachments of {node.name}",
+            on_done=lambda items: self._queued(items),
+        )
+
+    def _queued(self, items: list[TransferItem]) -> None:
+        self.told.emit(f"{len(items)} transfer{'s' * (len(items) != 1)} queued.")
+
+    def _on_model_round_finished(self, totals: Totals) -> None:
+        failed = totals.failed
+        text = f"{totals.done} of {totals.items} transfers done" + (
+            f", {failed} failed: see Transfers." if failed else "."
+        )
+        self.told.emit(text)
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
+            icon = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if failed
+                else QSystemTrayIcon.MessageIcon.Information
+            )
+            self.tray.showMessage("Satchel", text, icon, 8000)

@@ -1,0 +1,140 @@
+"""Trello's part of the account dialog: an application key, then the browser or a pasted token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from satchel.auth.accounts import Account
+from satchel.auth.trello_authorize import (
+    DEFAULT_EXPIRATION,
+    DEFAULT_PORT,
+    EXPIRATIONS,
+    TRELLO_API,
+    allowed_origin,
+    authorize,
+    paste_url,
+    read_pasted_token,
+)
+from satchel.providers.registry import TRELLO_KEY_OPTION
+from satchel.ui.account_forms import KindForm
+
+_EXPIRATION_WORDS = {"1hour": "1 hour", "1day": "1 day", "30days": "30 days", "never": "never"}
+
+
+class TrelloForm(KindForm):
+    kind = "trello"
+    title = "Trello (browser sign-in)"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: Opens the authorize page; tests replace it (the page is then "visited" by a client).
+        self.open_browser: Callable[[str], object] = lambda url: QDesktopServices.openUrl(QUrl(url))
+        self.url_edit = QLineEdit(TRELLO_API)
+        self.key_edit = QLineEdit(placeholderText="32 hex characters")
+        self.expiration_box = QComboBox()
+        for value in EXPIRATIONS:
+            self.expiration_box.addItem(_EXPIRATION_WORDS[value], value)
+        self.expiration_box.setCurrentIndex(EXPIRATIONS.index(DEFAULT_EXPIRATION))
+        self.port_box = QSpinBox(minimum=1024, maximum=65535, value=DEFAULT_PORT)
+        self.origin_hint = QLabel(wordWrap=True)
+        self.origin_hint.setOpenExternalLinks(True)
+        self.paste_box = QCheckBox("Paste the token instead of the browser coming back")
+        self.token_edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("the token Trello shows after Allow")
+        self.token_page_button = QPushButton("Open the Token Page")
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addRow("API &URL:", self.url_edit)
+        layout.addRow("Application &key:", self.key_edit)
+        layout.addRow("Access &expires after:", self.expiration_box)
+        layout.addRow("Loopback &port:", self.port_box)
+        layout.addRow(self.origin_hint)
+        layout.addRow(self.paste_box)
+        layout.addRow("&Token:", self.token_edit)
+        layout.addRow(self.token_page_button)
+        for edit in (self.url_edit, self.key_edit, self.token_edit):
+            edit.textChanged.connect(self._on_edited)
+        self.port_box.valueChanged.connect(self._on_edited)
+        self.paste_box.toggled.connect(self._on_edited)
+        self.token_page_button.clicked.connect(self._on_token_page_button_clicked)
+        self._on_edited()
+
+    def _on_edited(self) -> None:
+        pasting = self.paste_box.isChecked()
+        self.token_edit.setVisible(pasting)
+        self.token_page_button.setVisible(pasting)
+        self.port_box.setEnabled(not pasting)
+        self.origin_hint.setText(
+            "Make a key at <a href='https://trello.com/power-ups/admin'>trello.com/power-ups/"
+            f"admin</a> and add <b>{allowed_origin(self.port_box.value())}</b> to its allowed "
+            "origins. Satchel opens Trello in your browser; after Allow it comes back here."
+        )
+        self.changed.emit()
+
+    def _on_token_page_button_clicked(self) -> None:
+        key = self.key_edit.text().strip()
+        if key:
+            self.open_browser(paste_url(key, api_url=self._api_url(), expiration=self._expiry()))
+
+    def _api_url(self) -> str:
+        return self.url_edit.text().strip().rstrip("/")
+
+    def _expiry(self) -> str:
+        return str(self.expiration_box.currentData())
+
+    def problem(self) -> str | None:
+        if not self._api_url().startswith(("https://", "http://")):
+            return "Enter Trello's API address (https://api.trello.com)."
+        if not self.key_edit.text().strip():
+            return "Paste your application key."
+        if self.paste_box.isChecked() and not self.token_edit.text().strip():
+            return "Paste the token Trello showed you."
+        return None
+
+    def account(self, name: str) -> Account:
+        return Account(
+            name=name,
+            kind=self.kind,
+            url=self._api_url(),
+            options={TRELLO_KEY_OPTION: self.key_edit.text().strip()},
+        )
+
+    def secret(self) -> str:
+        return read_pasted_token(self.token_edit.text())
+
+    async def obtain_secret(self) -> str:
+        if self.paste_box.isChecked():
+            return self.secret()
+        return await authorize(
+            self.key_edit.text().strip(),
+            open_browser=self.open_browser,
+            api_url=self._api_url(),
+            port=self.port_box.value(),
+            expiration=self._expiry(),
+        )
+
+    def waiting_text(self) -> str:
+        if self.paste_box.isChecked():
+            return "Checking the token with Trello…"
+        return "Waiting for you to choose Allow in the browser…"
+
+    def lock_to(self, account: Account) -> None:
+        self.url_edit.setText(account.url)
+        self.url_edit.setReadOnly(True)
+        self.key_edit.setText(account.options.get(TRELLO_KEY_OPTION, ""))
+
+    def default_name(self) -> str:
+        return "Trello"

@@ -1,0 +1,28 @@
+"""What a first run shows instead of an empty tree."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class WelcomeWidget(QWidget):
+    add_account_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        text = QLabel(
+            "<h3>Welcome to Satchel</h3><p>Add an account to see its boards, cards and "
+            "attachments. Keys are kept in your OS keyring.</p>"
+            "<p>Just looking? Run <code>satchel --demo</code> for a local demo service.</p>",
+            wordWrap=True,
+        )
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = QPushButton("Add Account…")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.add_account_requested)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)

@@ -1,0 +1,251 @@
+"""The transfer queue through the whole protocol, against references on the same SeaweedFS.
+
+    .venv/bin/python tests/bench/queue_bench.py [--runs 3] [--big-mib 1024]
+
+1. 300 files of 256 KiB through the queue (4 steps each, against the local service)
+   vs `rclone copy` of the same files to the service's SeaweedFS (one PUT each).
+2. One big file through the queue vs `curl -F` with an equal policy.
+3. The Qt event loop (qasync, offscreen) while a big upload and 50 small ones run:
+   its worst stall, from a 5 ms heartbeat timer, vs the idle loop's worst stall.
+
+Each line: NAME: satchel X UNIT, reference Y UNIT, ratio R (target T)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from satchel.local_service import LocalService, start_local_service
+from satchel.providers.bearer import BearerProvider
+from satchel.sandbox.s3 import S3Gateway, S3Settings
+from satchel.sandbox.store import Store
+from satchel.transfers import Journal, State, TransferQueue
+from satchel.tuning import tune_allocator
+
+MIB = 1024 * 1024
+SMALL_COUNT = 300
+SMALL_SIZE = 256 * 1024
+
+
+def _line(name: str, ours: float, ref: float, unit: str, target: str, ratio: float) -> str:
+    return (
+        f"{name}: satchel {ours:.1f} {unit}, reference {ref:.1f} {unit}, "
+        f"ratio {ratio:.2f} (target {target})"
+    )
+
+
+def _write_files(folder: Path, count: int, size: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"small {number:04d}.bin"
+        path.write_bytes(os.urandom(size))
+        paths.append(path)
+    return paths
+
+
+def _write_big(path: Path, mib: int) -> None:
+    block = os.urandom(MIB)
+    with path.open("wb") as file:
+        for number in range(mib):
+            file.write(number.to_bytes(8, "big") + block[8:])
+
+
+def _new_card(service: LocalService) -> str:
+    with Store(service.data_dir / "satchel.db") as store:
+        tenant = store.tenants()[0]
+        board = store.boards(tenant.id).items[0]
+        first = store.lists(tenant.id, board.id).items[0]
+        return store.create_card(tenant.id, first.id, "bench").id
+
+
+def _gateway(service: LocalService) -> S3Gateway:
+    identity = json.loads((service.data_dir / "s3-identity.json").read_text())
+    settings = S3Settings(
+        service.s3_endpoint, identity["access_key"], identity["secret_key"], "satchel"
+    )
+    return S3Gateway(settings)
+
+
+async def _through_queue(
+    service: LocalService, card: str, files: list[Path], journal_dir: Path
+) -> float:
+    """Seconds from queueing to the last file linked."""
+    key = service.tenants[0]["read_write_key"]
+    shutil.rmtree(journal_dir, ignore_errors=True)
+    journal = Journal(journal_dir / "transfers.db")
+    async with BearerProvider(service.base_url, key) as provider:
+        await provider.whoami()
+        queue = TransferQueue(journal, lambda _a: provider)
+        try:
+            started = time.perf_counter()
+            items = await queue.enqueue_uploads("bench", card, files)
+            await queue.wait(items)
+            seconds = time.perf_counter() - started
+            failed = [i.error for i in items if i.state is not State.DONE]
+            if failed:
+                raise RuntimeError(f"uploads failed: {failed[:3]}")
+            for item in items:
+                if item.size and item.size > 64 * MIB and item.attachment_id:
+                    await provider.discard_upload(item.attachment_id)  # keep the disk free
+        finally:
+            await queue.aclose()
+    journal.close()
+    return seconds
+
+
+def _rclone(service: LocalService, folder: Path, run: int) -> float:
+    identity = json.loads((service.data_dir / "s3-identity.json").read_text())
+    env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}  # see PROTOCOLS §5
+    env.update(
+        RCLONE_CONFIG_BENCH_TYPE="s3",
+        RCLONE_CONFIG_BENCH_PROVIDER="Other",
+        RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=identity["access_key"],
+        RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=identity["secret_key"],
+        RCLONE_CONFIG_BENCH_ENDPOINT=service.s3_endpoint,
+        RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE="true",
+        RCLONE_CONFIG_BENCH_REGION="us-east-1",
+    )
+    command = ["rclone", "copy", "-q", "--transfers", "4", str(folder), f"bench:satchel/rc{run}"]
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True)
+    return time.perf_counter() - started
+
+
+def _curl(gateway: S3Gateway, path: Path, key: str) -> float:
+    form = gateway.upload_form(key, path.stat().st_size, "application/octet-stream")
+    args = ["curl", "-sS", "-o", "/dev/null", "-w", "%{time_total}", "--fail"]
+    for name, value in form.fields.items():
+        args += ["--form-string", f"{name}={value}"]
+    args += ["-F", f"file=@{path}", form.url]
+    seconds = float(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+    gateway.delete_object(key)
+    return seconds
+
+
+def _stall_run(service: LocalService, card: str, big: Path, small: list[Path], work: Path) -> str:
+    """Run in a child process: Qt must own its main thread from the start."""
+    command = [sys.executable, __file__, "--stall-child", service.base_url,
+               service.tenants[0]["read_write_key"], card, str(big), str(work),
+               *map(str, small)]  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+    return out.strip().splitlines()[-1]
+
+
+def _stall_child(argv: list[str]) -> None:
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    base_url, key, card, big, work, *small = argv
+    app = QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(beat)
+
+    async def measure(seconds: float | None, work_coro: Callable[[], object] | None) -> float:
+        gaps.clear()
+        last[0] = time.perf_counter()
+        timer.start()
+        if work_coro is None:
+            await asyncio.sleep(seconds or 0)
+        else:
+            await work_coro()  # type: ignore[misc]
+        timer.stop()
+        return max(gaps) * 1000
+
+    async def upload() -> None:
+        journal = Journal(Path(work) / "stall" / "transfers.db")
+        async with BearerProvider(base_url, key) as provider:
+            queue = TransferQueue(journal, lambda _a: provider)
+            items = await queue.enqueue_uploads("bench", card, [Path(big), *map(Path, small)])
+            await queue.wait(items)
+            await provider.discard_upload(items[0].attachment_id or "")
+            await queue.aclose()
+        journal.close()
+
+    async def both() -> tuple[float, float]:
+        idle = await measure(3.0, None)
+        busy = await measure(None, upload)
+        return busy, idle
+
+    with loop:
+        busy, idle = loop.run_until_complete(both())
+    print(json.dumps({"busy_ms": busy, "idle_ms": idle}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--big-mib", type=int, default=1024)
+    args = parser.parse_args()
+    for tool in ("rclone", "curl"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is needed as a reference: apt-get install -y {tool}")
+    tune_allocator()  # as `satchel` does at start-up
+    with tempfile.TemporaryDirectory(prefix="satchel-queue-bench-") as tmp:
+        work = Path(tmp)
+        service = start_local_service(work / "service")
+        try:
+            card = _new_card(service)
+            small = _write_files(work / "small", SMALL_COUNT, SMALL_SIZE)
+            ours, ref = [], []
+            for run in range(args.runs):  # alternate: rclone, satchel, rclone, satchel...
+                ref.append(SMALL_COUNT / _rclone(service, work / "small", run))
+                seconds = asyncio.run(_through_queue(service, card, small, work / "journal"))
+                ours.append(SMALL_COUNT / seconds)
+            mine, theirs = statistics.median(ours), statistics.median(ref)
+            name = f"{SMALL_COUNT} files of 256 KiB (whole protocol vs rclone copy)"
+            print(_line(name, mine, theirs, "files/s", ">= 0.5", mine / theirs), flush=True)
+
+            big = work / "big.bin"
+            _write_big(big, args.big_mib)
+            size_mib = args.big_mib
+            gateway = _gateway(service)
+            ours, ref = [], []
+            for run in range(max(2, args.runs - 1)):
+                ref.append(size_mib / _curl(gateway, big, f"bench/curl-{run}"))
+                ours.append(
+                    size_mib / asyncio.run(_through_queue(service, card, [big], work / "j"))
+                )
+            mine, theirs = statistics.median(ours), statistics.median(ref)
+            name = f"{size_mib} MiB through the queue (vs curl -F, equal policy)"
+            print(_line(name, mine, theirs, "MiB/s", ">= 0.9", mine / theirs), flush=True)
+
+            stall = json.loads(_stall_run(service, card, big, small[:50], work))
+            busy, idle = stall["busy_ms"], stall["idle_ms"]
+            name = f"Qt loop worst stall during {size_mib} MiB + 50 small uploads (vs idle loop)"
+            print(_line(name, busy, idle, "ms", "satchel <= 50 ms", busy / idle), flush=True)
+        finally:
+            service.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--stall-child":
+        tune_allocator()
+        _stall_child(sys.argv[2:])
+        raise SystemExit(0)
+    raise SystemExit(main())

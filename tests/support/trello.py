@@ -1,0 +1,105 @@
+"""Trello in tests: the demo credentials, fresh tokens, and an HTTP client playing the browser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import httpx
+
+from satchel.sandbox.store import Store
+from satchel.sandbox.trello_store import TrelloStore
+from tests.support.sandbox import SandboxInfo
+
+
+@dataclass(frozen=True)
+class TrelloCredentials:
+    key: str
+    token: str
+
+    @property
+    def header(self) -> dict[str, str]:
+        return {
+            "Authorization": f'OAuth oauth_consumer_key="{self.key}", oauth_token="{self.token}"'
+        }
+
+
+def demo_credentials(sandbox: SandboxInfo) -> TrelloCredentials:
+    said = sandbox.ready["trello"]
+    return TrelloCredentials(said["key"], said["token"])
+
+
+def fresh_token(
+    sandbox: SandboxInfo,
+    *,
+    scope: str = "read,write",
+    expiration: str = "1day",
+    expires_at: datetime | None = None,
+) -> TrelloCredentials:
+    """A new token of the demo member, made in the service's store (as an admin would)."""
+    key = demo_credentials(sandbox).key
+    with Store(sandbox.data_dir / "satchel.db") as store:
+        trello = TrelloStore(store)
+        token = trello.create_token(
+            key, trello.members()[0], app_name="tests", scope=scope, expiration=expiration
+        )
+        if expires_at is not None:
+            trello.set_token_expiry(token, expires_at)
+    return TrelloCredentials(key, token)
+
+
+class _FormReader(HTMLParser):
+    """The first form of a page: its action, hidden fields and buttons."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+        self.buttons: dict[str, tuple[str, str]] = {}  # label -> (name, value)
+        self._button: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form" and self.action is None:
+            self.action = found.get("action", "")
+        elif tag == "input" and found.get("type") == "hidden":
+            self.fields[found["name"]] = found.get("value", "")
+        elif tag == "button":
+            self._button = (found.get("name", ""), found.get("value", ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._button is not None and data.strip():
+            self.buttons[data.strip()] = self._button
+            self._button = None
+
+
+async def press(browser: httpx.AsyncClient, authorize_url: str, label: str) -> httpx.Response:
+    """Open the authorize page and press Allow or Deny, as a person would."""
+    page = await browser.get(authorize_url)
+    assert page.status_code == 200, page.text
+    form = _FormReader()
+    form.feed(page.text)
+    assert form.action is not None and label in form.buttons, page.text
+    name, value = form.buttons[label]
+    return await browser.post(
+        urljoin(str(page.url), form.action), data={**form.fields, name: value}
+    )
+
+
+async def deliver(browser: httpx.AsyncClient, location: str, **override: str) -> httpx.Response:
+    """Follow Trello's redirect to the loopback page and do what its script does."""
+    page = await browser.get(location)  # the fragment stays in the browser, as in a real one
+    assert page.status_code == 200
+    assert "location.hash" in page.text and "history.replaceState" in page.text
+    parts = urlsplit(location)
+    fragment = parse_qs(parts.fragment, keep_blank_values=True)
+    answer = {
+        "token": fragment.get("token", [""])[0],
+        "error": fragment.get("error", [""])[0],
+        "state": parse_qs(parts.query).get("state", [""])[0],
+        **override,
+    }
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return await browser.post(origin + parts.path, json=answer, headers={"Origin": origin})
