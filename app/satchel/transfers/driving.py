@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import httpx
 
-from satchel.domain.errors import SatchelError, UsageError
+from satchel.domain.errors import SatchelError
 from satchel.domain.model import Identity, PendingUpload
 from satchel.domain.progress import ProgressCallback
 from satchel.providers.base import Provider
@@ -27,6 +27,7 @@ from satchel.transfers.hooks import Commit, ProviderSource, RetryHook
 from satchel.transfers.items import Direction, State, Step, TransferItem
 from satchel.transfers.new_items import record_failure
 from satchel.transfers.retry import Retrier, RetryPolicy
+from satchel.transfers.single_run import SingleRequestRun
 from satchel.transfers.upload_run import UploadRun
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,13 @@ class Driver:
 
     def known_max_size(self, account: str) -> int | None:
         """The account's upload limit if already known (never waits for the service)."""
-        return self._limits.get(account)
+        if account in self._limits:
+            return self._limits[account]
+        try:
+            provider = self._providers(account)
+        except SatchelError:
+            return None
+        return provider.max_upload_size if isinstance(provider, StagedUploadProvider) else None
 
     async def _max_size(self, account: str, provider: StagedUploadProvider) -> int | None:
         if provider.max_upload_size is not None:
@@ -79,10 +86,10 @@ class Driver:
             self._identities[account] = entry
         try:
             identity = await asyncio.shield(entry[1])
-        except SatchelError:
-            if self._identities.get(account) is entry:
+        except SatchelError as error:
+            if error.retryable and self._identities.get(account) is entry:
                 del self._identities[account]  # the next item asks again
-            raise
+            raise  # a refusal (401...) stays: the other items fail without asking again
         self._limits[account] = identity.max_upload_size
         return identity.max_upload_size
 
@@ -124,9 +131,16 @@ class Driver:
             ).run()
             return
         if not isinstance(provider, StagedUploadProvider):
-            raise UsageError(
-                f"Uploads to {provider.kind} accounts cannot go through the transfer queue yet."
-            )
+            await SingleRequestRun(
+                item,
+                provider,
+                commit=self._commit,
+                retrier=self.retrier,
+                on_retry=self._retry_hook(item),
+                progress=self._progress_hook(item),
+                max_size=self.known_max_size(item.account),
+            ).run()
+            return
         limit = await self._max_size(item.account, provider)
         await self._upload_run(item, provider, self.retrier, limit).run()
 
@@ -153,7 +167,8 @@ class Driver:
         cleanup = item.direction is Direction.UPLOAD and item.attachment_id is not None
         if cleanup:
             item.step = Step.DISCARD  # journalled before the delete: a crash now still cleans up
-        await self._commit(item, (*fields, "step", "attachment_id"), note=note)
+        # Durable: after a power cut, a cancelled file must not come back to life.
+        await self._commit(item, (*fields, "step", "attachment_id"), note=note, durable=True)
         if cleanup:
             await self.discard(item)
 
