@@ -5,7 +5,7 @@
 (needs Debian's xvfb, xauth and fonts-dejavu-core). It runs with its own empty
 config, cache and data dirs, starts the local demo service, and saves:
 01-first-run.png, 02-demo-tree.png, 03-image-preview.png, 04-pdf-preview.png,
-05-error-state.png.
+05-error-state.png, 06-transfers.png.
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ async def _until(condition, timeout: float = 30.0) -> None:  # type: ignore[no-u
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("the window did not get there")
         await asyncio.sleep(0.05)
+
+
+def card_id(window, index: QModelIndex) -> str:  # type: ignore[no-untyped-def]
+    return str(window.model.node_at(window.proxy.mapToSource(index)).id)
 
 
 def _child(proxy, parent: QModelIndex, name: str) -> QModelIndex:  # type: ignore[no-untyped-def]
@@ -84,6 +88,17 @@ async def _scenario(desktop, out: Path) -> None:  # type: ignore[no-untyped-def]
         window.tree.setCurrentIndex(_child(window.proxy, plan, "Launch plan.pdf"))
         await _until(lambda: window.pane.page is PreviewPage.PDF)
         await shot("04-pdf-preview.png")
+
+        # Files dropped on a card go through the transfer queue; the panel shows them.
+        drops = Path(tempfile.mkdtemp(prefix="satchel-drops-"))
+        for number in range(1, 6):
+            (drops / f"Sketch {number}.bin").write_bytes(os.urandom(number * 3_000_000))
+        window.upload_to(account.name, card_id(window, card), sorted(drops.iterdir()))
+        transfers = window.transfers
+        await _until(lambda: transfers is not None and transfers.model.rowCount() == 5)
+        await asyncio.sleep(0.8)
+        await shot("06-transfers.png")
+        await _until(lambda: not transfers.queue.totals().unfinished, 120)
     finally:
         service.stop()
 
