@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
+from satchel.auth.accounts import Account, AccountStore
+from satchel.auth.secrets import SessionSecretStore
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello_store import TrelloStore
+from satchel.workspace import Workspace
 from tests.support.sandbox import SandboxInfo
 
 
@@ -48,6 +52,15 @@ def fresh_token(
         if expires_at is not None:
             trello.set_token_expiry(token, expires_at)
     return TrelloCredentials(key, token)
+
+
+async def trello_workspace(sandbox: SandboxInfo, config: Path, name: str = "Trello") -> Workspace:
+    """A workspace with a fresh token of the demo member signed in as `name`, for this run."""
+    credentials = fresh_token(sandbox)
+    space = Workspace(AccountStore(config), SessionSecretStore())
+    account = Account(name, "trello", sandbox.base_url, {"key": credentials.key})
+    await space.sign_in(account, credentials.token, remember=False)
+    return space
 
 
 class _FormReader(HTMLParser):

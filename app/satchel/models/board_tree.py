@@ -18,8 +18,10 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTim
 from PySide6.QtGui import QIcon
 
 from satchel.auth.accounts import Account
+from satchel.domain.model import Attachment
 from satchel.models.roles import COLUMN_TITLES, Column, ItemRole, RowKind
 from satchel.models.tasks import TaskRunner
+from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_loader import TreeLoader
 from satchel.models.tree_nodes import LOAD, REFRESH, Item, LoadState, NodeTree, TreeNode, walk
 from satchel.models.tree_rows import TreeRowsModel
@@ -59,9 +61,19 @@ class BoardTreeModel(TreeRowsModel):
     #: load_all() or a deep refresh: nodes done, nodes known so far. Equal when finished.
     crawl_progress = Signal(int, int)
 
-    def __init__(self, workspace: Workspace, runner: TaskRunner, parent: QObject | None = None):
+    def __init__(
+        self,
+        workspace: Workspace,
+        runner: TaskRunner,
+        parent: QObject | None = None,
+        *,
+        thumbnails: ThumbnailCache | None = None,
+    ):
         super().__init__(parent)
         self._workspace = workspace
+        self._thumbnails = thumbnails
+        if thumbnails is not None:
+            thumbnails.thumbnail_ready.connect(self._on_thumbnails_thumbnail_ready)
         self._nodes = self._tree.nodes
         self._root = self._tree.root
         self._status_due: list[int] = []  # nodes whose "Loading…" row is to be shown
@@ -158,7 +170,7 @@ class BoardTreeModel(TreeRowsModel):
         if role == _DISPLAY:
             return node.texts()[index.column()]
         if role == _DECORATION:
-            return _icon(node.icon_name()) if index.column() == 0 else None
+            return self._decoration(node) if index.column() == 0 else None
         if role == _TOOLTIP:
             return node.tooltip()
         if role == _ALIGNMENT:
@@ -309,6 +321,20 @@ class BoardTreeModel(TreeRowsModel):
         node = self._tree.make(RowKind.ACCOUNT, account.name, account, position)
         node.signed_out = self._workspace.needs_sign_in(account.name)
         return node
+
+    def _decoration(self, node: TreeNode) -> QIcon:
+        """An image's thumbnail once fetched (asked for only now, when a view wants it)."""
+        item = node.item
+        if self._thumbnails is not None and isinstance(item, Attachment) and item.previews:
+            thumbnail = self._thumbnails.icon(node.account, item)
+            if thumbnail is not None:
+                return thumbnail
+        return _icon(node.icon_name())
+
+    def _on_thumbnails_thumbnail_ready(self, account: str, attachment_id: str) -> None:
+        index = self.index_for(account, attachment_id)
+        if index.isValid():
+            self.dataChanged.emit(index, index, [_DECORATION])
 
     def _role_data(self, node: TreeNode, role: ItemRole, column: int) -> object:
         if role is ItemRole.NODE:

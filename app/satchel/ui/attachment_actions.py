@@ -19,6 +19,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from satchel.domain.errors import SatchelError, SignInRequired
 from satchel.domain.model import Attachment
 from satchel.models.tasks import TaskRunner
+from satchel.models.thumbnails import PANE_SIZE, ThumbnailCache
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.preview import PreviewPane
 from satchel.workspace import Workspace
@@ -49,12 +50,17 @@ class AttachmentActions(QObject):
         pane: PreviewPane,
         open_url: UrlOpener = QDesktopServices.openUrl,
         parent: QObject | None = None,
+        *,
+        thumbnails: ThumbnailCache | None = None,
     ) -> None:
         super().__init__(parent)
         self._workspace = workspace
         self._runner = runner
         self._cache = cache
         self._pane = pane
+        self._thumbnails = thumbnails
+        if thumbnails is not None:
+            thumbnails.thumbnail_ready.connect(self._on_thumbnails_thumbnail_ready)
         self.open_url = open_url
         self._preview_task: asyncio.Task[Path] | None = None
         self._previewing: tuple[str, Attachment] | None = None
@@ -82,6 +88,7 @@ class AttachmentActions(QObject):
             on_done=lambda path: self._pane.show_file(attachment, path),
             on_error=lambda error: self._on_preview_failed(account, attachment, error),
         )
+        self._show_placeholder()
 
     def cancel_preview(self) -> None:
         task, self._preview_task = self._preview_task, None
@@ -106,6 +113,23 @@ class AttachmentActions(QObject):
         if isinstance(error, SignInRequired):
             self._signed_out(account)
         return True  # shown in the pane, where the person is looking
+
+    def _show_placeholder(self) -> None:
+        """The service's larger preview of the file loading, if it has one (else asked for)."""
+        task, previewing = self._preview_task, self._previewing
+        if self._thumbnails is None or previewing is None or task is None or task.done():
+            return
+        account, attachment = previewing
+        if not attachment.previews or self._pane.attachment is not attachment:
+            return
+        path = self._thumbnails.preview_path(account, attachment, PANE_SIZE)
+        if path is not None:
+            self._pane.set_placeholder_image(path)
+
+    def _on_thumbnails_thumbnail_ready(self, account: str, attachment_id: str) -> None:
+        previewing = self._previewing
+        if previewing is not None and (previewing[0], previewing[1].id) == (account, attachment_id):
+            self._show_placeholder()
 
     def _on_pane_retry_requested(self) -> None:
         if self._previewing is not None:

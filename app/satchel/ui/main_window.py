@@ -29,6 +29,7 @@ from satchel.domain.errors import NetworkError, SatchelError, ServiceUnavailable
 from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tasks import TaskRunner
+from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.about_dialog import AboutDialog
@@ -84,7 +85,8 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self._refresh_cards_timer = QTimer(self, singleShot=True, interval=REFRESH_CARDS_MS)
         self._refresh_cards_timer.timeout.connect(self._refresh_landed_cards)
 
-        self.model = BoardTreeModel(workspace, runner, self)
+        self.thumbnails = ThumbnailCache(workspace, parent=self)
+        self.model = BoardTreeModel(workspace, runner, self, thumbnails=self.thumbnails)
         self.proxy = TreeFilterModel(self)
         self.proxy.setSourceModel(self.model)
         self.tree = BoardTreeView()
@@ -95,7 +97,9 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.filter_edit.setAccessibleName("Filter")
         self.error_bar = ErrorBarWidget()
         self.pane = PreviewPane()
-        self.attachments = AttachmentActions(workspace, runner, cache, self.pane, parent=self)
+        self.attachments = AttachmentActions(
+            workspace, runner, cache, self.pane, parent=self, thumbnails=self.thumbnails
+        )
         self.actions_ = WindowActions(self, app_icon)
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._preview_current)
@@ -241,6 +245,7 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         self.save_state()
         self.runner.cancel_all()
+        self.thumbnails.cancel_all()
         super().closeEvent(event)
 
     # --- selection ---------------------------------------------------------------------------

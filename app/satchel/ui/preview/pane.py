@@ -132,6 +132,11 @@ class PreviewPane(QWidget):
         self.loading_view.start(attachment.name, attachment.size)
         self._show_page(PreviewPage.LOADING)
 
+    def set_placeholder_image(self, path: Path) -> None:
+        """While loading: a preview image the service made, until the file itself is here."""
+        if self._page is PreviewPage.LOADING:
+            self.loading_view.set_placeholder_image(path)
+
     def set_progress(self, done: int, total: int) -> None:
         """Bytes fetched so far; a ProgressCallback, safe to call on every chunk."""
         self.loading_view.set_progress(done, total)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +20,8 @@ from satchel.ui.preview.format import human_size
 
 #: The bar counts in thousandths: QProgressBar holds an int, and files pass 2 GiB.
 PROGRESS_STEPS = 1000
+#: The service's own small preview, shown while the full file loads, fits this box.
+PLACEHOLDER_BOX = (420, 320)
 
 
 def _centered(parent: QWidget) -> QVBoxLayout:
@@ -57,19 +62,41 @@ class LoadingView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = _wrapped_label(self)
+        self.placeholder = QLabel(self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.hide()
         self.bar = QProgressBar(self)
         self.bar.setTextVisible(True)
         self.bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self.cancel_clicked)
         layout = _centered(self)
+        layout.addWidget(self.placeholder)
         layout.addWidget(self.title)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
 
     def start(self, name: str, total: int | None) -> None:
         self.title.setText(f"Fetching “{name}”…")
+        self.placeholder.hide()
+        self.placeholder.clear()
         self.set_progress(0, total or 0)
+
+    def set_placeholder_image(self, path: Path) -> None:
+        """Show a smaller copy of the image (the service's preview) until the file is here."""
+        pixmap = QPixmap(str(path))
+        if pixmap.isNull():
+            return
+        width, height = PLACEHOLDER_BOX
+        if pixmap.width() > width or pixmap.height() > height:
+            pixmap = pixmap.scaled(
+                width,
+                height,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        self.placeholder.setPixmap(pixmap)
+        self.placeholder.show()
 
     def set_progress(self, done: int, total: int) -> None:
         if total <= 0:

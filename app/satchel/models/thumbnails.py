@@ -1,0 +1,161 @@
+"""Thumbnails of attachments from the previews the service made (Trello's `previews[]`).
+
+The tree and the preview pane ask for one (`icon`, `preview_path`); what is not on disk
+yet is fetched in the background, at most `MAX_FETCHES` at once, newest request first
+(the rows just scrolled to), each preview once: a failure is remembered, logged at
+debug, and the caller keeps showing what it had. `thumbnail_ready` says when one
+arrived. Files live under the cache folder, named after account, attachment and preview.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
+
+from satchel import paths
+from satchel.domain.errors import SatchelError, UsageError
+from satchel.domain.model import Attachment, Preview
+from satchel.providers.trello_wire import smallest_preview
+from satchel.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+#: The smallest preview at least this many pixels across stands for a tree row's icon.
+TREE_SIZE = 32
+#: ... and for the preview pane while the full file loads.
+PANE_SIZE = 300
+MAX_FETCHES = 4
+#: Decoded tree icons kept in memory (each at most ICON_PIXELS square).
+MAX_ICONS = 500
+ICON_PIXELS = 64
+
+Key = tuple[str, str, str]  # account, attachment id, preview id
+
+
+@runtime_checkable
+class PreviewSource(Protocol):
+    """A provider that can fetch the previews its service made (TrelloProvider)."""
+
+    async def download_preview(
+        self, attachment: Attachment, preview: Preview, dest: Path
+    ) -> Path: ...
+
+
+class ThumbnailCache(QObject):
+    #: A preview of this attachment is now on disk: account name, attachment id.
+    thumbnail_ready = Signal(str, str)
+
+    def __init__(
+        self, workspace: Workspace, folder: Path | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self._folder = folder or paths.cache_dir() / "thumbnails"
+        self._fetched: dict[Key, Path] = {}
+        self._failed: set[Key] = set()
+        self._wanted: set[Key] = set()  # queued or being fetched
+        self._queue: list[tuple[Key, Attachment, Preview]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._icons: OrderedDict[Key, QIcon] = OrderedDict()
+
+    @property
+    def fetching(self) -> int:
+        return len(self._tasks)
+
+    def icon(self, account: str, attachment: Attachment) -> QIcon | None:
+        """The tree row's thumbnail; None (and fetched in the background) when not there yet."""
+        found = self._lookup(account, attachment, TREE_SIZE)
+        if found is None:
+            return None
+        key, path = found
+        icon = self._icons.get(key)
+        if icon is not None:
+            self._icons.move_to_end(key)
+            return icon
+        image = QImage(str(path))
+        if image.isNull():
+            log.debug("thumbnail %s is not an image; keeping the type icon", path)
+            self._failed.add(key)
+            del self._fetched[key]
+            return None
+        if image.width() > ICON_PIXELS or image.height() > ICON_PIXELS:
+            image = image.scaled(
+                ICON_PIXELS,
+                ICON_PIXELS,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        icon = QIcon(QPixmap.fromImage(image))
+        self._icons[key] = icon
+        if len(self._icons) > MAX_ICONS:
+            self._icons.popitem(last=False)
+        return icon
+
+    def preview_path(self, account: str, attachment: Attachment, size: int) -> Path | None:
+        """The file of the smallest preview at least `size` px across (else the largest);
+        None, and fetched in the background, when it is not on disk yet."""
+        found = self._lookup(account, attachment, size)
+        return None if found is None else found[1]
+
+    def cancel_all(self) -> None:
+        self._queue.clear()
+        for task in list(self._tasks):
+            task.cancel()
+
+    # --- inside ------------------------------------------------------------------------------
+
+    def _lookup(self, account: str, attachment: Attachment, size: int) -> tuple[Key, Path] | None:
+        preview = smallest_preview(attachment, size, size)
+        if preview is None:
+            return None
+        key = (account, attachment.id, preview.id)
+        path = self._fetched.get(key)
+        if path is not None:
+            return key, path
+        if key not in self._failed and key not in self._wanted:
+            self._wanted.add(key)
+            self._queue.append((key, attachment, preview))
+            self._pump()
+        return None
+
+    def _pump(self) -> None:
+        while self._queue and len(self._tasks) < MAX_FETCHES:
+            key, attachment, preview = self._queue.pop()  # newest first
+            task = asyncio.ensure_future(self._fetch(key, attachment, preview))
+            self._tasks.add(task)
+            task.add_done_callback(self._on_task_done)
+
+    def _on_task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._pump()
+
+    async def _fetch(self, key: Key, attachment: Attachment, preview: Preview) -> None:
+        account = key[0]
+        dest = self._folder / _file_name(key)
+        try:
+            if not dest.is_file():  # else fetched in an earlier run
+                provider = self._workspace.provider(account)
+                if not isinstance(provider, PreviewSource):
+                    raise UsageError(f"{account} cannot fetch previews")
+                self._folder.mkdir(parents=True, exist_ok=True)
+                await provider.download_preview(attachment, preview, dest)
+        except (SatchelError, OSError) as error:
+            log.debug("no thumbnail for %s (%s): %s", attachment.name, preview.id, error)
+            self._failed.add(key)
+            return
+        finally:
+            self._wanted.discard(key)
+        self._fetched[key] = dest
+        self.thumbnail_ready.emit(account, attachment.id)
+
+
+def _file_name(key: Key) -> str:
+    """Safe on every file system whatever the names hold; no suffix: Qt reads the content."""
+    return hashlib.sha256("\0".join(key).encode()).hexdigest()[:32]

@@ -1,0 +1,120 @@
+"""Thumbnails in the tree from Trello's previews[], against the real local service."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QIcon
+
+from satchel.domain.model import Attachment, Preview
+from satchel.models.board_tree import BoardTreeModel
+from satchel.models.tasks import TaskRunner
+from satchel.models.thumbnails import ThumbnailCache
+from satchel.workspace import Workspace
+from tests.models.conftest import child, fetch, next_emit
+from tests.support.qt import wait_until
+from tests.support.sandbox import SandboxInfo
+from tests.support.trello import trello_workspace
+
+TRELLO = "Trello"
+_DECORATION = Qt.ItemDataRole.DecorationRole
+
+
+@pytest_asyncio.fixture
+async def trello(tmp_path: Path, sandbox: SandboxInfo) -> AsyncIterator[Workspace]:
+    space = await trello_workspace(sandbox, tmp_path / "config", TRELLO)
+    yield space
+    await space.aclose()
+
+
+async def _expand_to(model: BoardTreeModel, *path: str) -> QModelIndex:
+    index = model.index(0, 0)
+    for name in path:
+        await fetch(model, index)
+        index = child(model, index, name)
+    return index
+
+
+def _icon(index: QModelIndex) -> QIcon:
+    icon = index.data(_DECORATION)
+    assert isinstance(icon, QIcon) and not icon.isNull()
+    return icon
+
+
+@pytest.mark.asyncio
+async def test_an_image_row_shows_its_preview_once_fetched(
+    trello: Workspace, tmp_path: Path
+) -> None:
+    runner = TaskRunner()
+    cache = ThumbnailCache(trello, tmp_path / "thumbnails")
+    model = BoardTreeModel(trello, runner, thumbnails=cache)
+    try:
+        image = await _expand_to(
+            model, "Website Relaunch", "Backlog", "Homepage hero", "Homepage hero.png"
+        )
+        attachment = model.node_at(image)
+        assert isinstance(attachment, Attachment) and attachment.previews
+        ready = asyncio.ensure_future(
+            next_emit(cache.thumbnail_ready, lambda _a, found: found == attachment.id)
+        )
+        changed = asyncio.ensure_future(
+            next_emit(model.dataChanged, lambda first, *_: first.internalId() == image.internalId())
+        )
+        await asyncio.sleep(0)
+        type_icon = _icon(image)  # asks for the thumbnail; the type icon until it is here
+        assert await asyncio.wait_for(ready, 10) == (TRELLO, attachment.id)
+        await asyncio.wait_for(changed, 10)
+
+        thumbnail = _icon(image)
+        assert thumbnail.cacheKey() != type_icon.cacheKey()
+        size = thumbnail.availableSizes()[0]
+        assert 32 <= max(size.width(), size.height()) <= 64
+        assert len(list((tmp_path / "thumbnails").iterdir())) == 1
+        assert _icon(image).cacheKey() == thumbnail.cacheKey() and cache.fetching == 0
+    finally:
+        runner.cancel_all()
+        cache.cancel_all()
+
+
+@pytest.mark.asyncio
+async def test_a_broken_preview_is_asked_for_once(trello: Workspace, tmp_path: Path) -> None:
+    provider = trello.provider(TRELLO)
+    board = next(b for b in await provider.list_boards() if b.name == "Website Relaunch")
+    backlog = next(x for x in await provider.list_lists(board.id) if x.name == "Backlog")
+    card = next(c for c in await provider.list_cards(backlog.id) if c.name == "Homepage hero")
+    image = next(a for a in await provider.list_attachments(card.id) if a.previews)
+    url = image.previews[0].url.replace(image.previews[0].id, "no-such-preview")
+    gone = Preview("no-such-preview", url, 64, 64)
+    broken = dataclasses.replace(image, previews=(gone,))
+    cache = ThumbnailCache(trello, tmp_path / "thumbnails")
+
+    assert cache.icon(TRELLO, broken) is None
+    assert cache.fetching == 1
+    await wait_until(lambda: cache.fetching == 0, 10, "the failed fetch")
+    assert cache.icon(TRELLO, broken) is None
+    assert cache.fetching == 0  # remembered: not asked for again
+    assert not list((tmp_path / "thumbnails").glob("*"))
+
+
+@pytest.mark.asyncio
+async def test_bearer_attachments_never_fetch_a_thumbnail(
+    workspace: Workspace, runner: TaskRunner, tmp_path: Path
+) -> None:
+    cache = ThumbnailCache(workspace, tmp_path / "thumbnails")
+    model = BoardTreeModel(workspace, runner, thumbnails=cache)
+    plain = BoardTreeModel(workspace, runner)
+    path = ("Website Relaunch", "Backlog", "Homepage hero", "Homepage hero.png")
+    image, same = await _expand_to(model, *path), await _expand_to(plain, *path)
+    attachment = model.node_at(image)
+    assert isinstance(attachment, Attachment) and not attachment.previews
+
+    assert _icon(image).cacheKey() == _icon(same).cacheKey()
+    await asyncio.sleep(0.05)
+    assert cache.fetching == 0
+    assert not (tmp_path / "thumbnails").exists()

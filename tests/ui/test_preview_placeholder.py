@@ -1,0 +1,89 @@
+"""While an image with Trello previews loads, the pane shows the service's larger preview."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from satchel.domain.model import Attachment
+from satchel.models.tasks import TaskRunner
+from satchel.models.thumbnails import ThumbnailCache
+from satchel.providers.base import Provider
+from satchel.storage.content_cache import ContentCache
+from satchel.ui.attachment_actions import AttachmentActions
+from satchel.ui.preview import PreviewPage, PreviewPane
+from satchel.workspace import Workspace
+from tests.support.qt import wait_until
+from tests.support.sandbox import SandboxInfo
+from tests.support.trello import trello_workspace
+
+TRELLO = "Trello"
+
+
+class GatedCache(ContentCache):
+    """The content cache, holding the full file back until the test opens the gate."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.gate = asyncio.Event()
+
+    async def fetch(self, provider: Provider, *args: object, **kwargs: object) -> Path:
+        await self.gate.wait()
+        return await super().fetch(provider, *args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest_asyncio.fixture
+async def trello(tmp_path: Path, sandbox: SandboxInfo) -> AsyncIterator[Workspace]:
+    space = await trello_workspace(sandbox, tmp_path / "config", TRELLO)
+    yield space
+    await space.aclose()
+
+
+@pytest.fixture
+def pane(qtbot: QtBot) -> Iterator[PreviewPane]:
+    host = QWidget()  # a plain host: see tests/ui/test_preview.py
+    qtbot.addWidget(host)
+    host.resize(800, 600)
+    widget = PreviewPane(host)
+    widget.setGeometry(0, 0, 800, 600)
+    host.show()
+    yield widget
+
+
+async def _hero_image(workspace: Workspace) -> Attachment:
+    provider = workspace.provider(TRELLO)
+    board = next(b for b in await provider.list_boards() if b.name == "Website Relaunch")
+    backlog = next(x for x in await provider.list_lists(board.id) if x.name == "Backlog")
+    card = next(c for c in await provider.list_cards(backlog.id) if c.name == "Homepage hero")
+    return next(a for a in await provider.list_attachments(card.id) if a.previews)
+
+
+@pytest.mark.asyncio
+async def test_the_larger_preview_stands_in_until_the_file_is_here(
+    trello: Workspace, pane: PreviewPane, tmp_path: Path
+) -> None:
+    image = await _hero_image(trello)
+    runner, content = TaskRunner(), GatedCache(tmp_path / "content")
+    thumbnails = ThumbnailCache(trello, tmp_path / "thumbnails")
+    actions = AttachmentActions(trello, runner, content, pane, thumbnails=thumbnails)
+    placeholder = pane.loading_view.placeholder
+    try:
+        actions.preview(TRELLO, image)
+        assert pane.page is PreviewPage.LOADING and not placeholder.isVisibleTo(pane)
+        await wait_until(lambda: placeholder.isVisibleTo(pane), 10, "the placeholder")
+        shown = placeholder.pixmap()
+        assert max(shown.width(), shown.height()) > 150  # the larger of the two previews
+
+        content.gate.set()
+        await wait_until(lambda: pane.page is PreviewPage.IMAGE, 10, "the full image")
+        pane.show_loading(image)  # a new fetch starts without the old placeholder
+        assert not placeholder.isVisibleTo(pane)
+    finally:
+        runner.cancel_all()
+        thumbnails.cancel_all()
