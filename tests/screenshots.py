@@ -123,6 +123,7 @@ def main() -> int:
     desktop.window.resize(1280, 760)
     desktop.window.move(0, 0)
     desktop.window.show()
+    desktop.attach_transfers()
     with desktop.loop:
         desktop.loop.run_until_complete(_scenario(desktop, out))
         desktop.loop.run_until_complete(desktop.close())

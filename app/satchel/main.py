@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -22,13 +23,13 @@ from satchel.local_service import LocalService, start_local_service
 from satchel.models.tasks import TaskRunner
 from satchel.providers.registry import TRELLO_KEY_OPTION
 from satchel.storage.content_cache import ContentCache
-from satchel.transfers.journal import FILE_NAME as JOURNAL_FILE
-from satchel.transfers.journal import Journal
-from satchel.transfers.queue import TransferQueue
 from satchel.ui.error_funnel import ErrorFunnel
 from satchel.ui.main_window import MainWindow
-from satchel.ui.transfer_actions import TransferActions
 from satchel.workspace import Workspace
+
+if TYPE_CHECKING:
+    from satchel.transfers.journal import Journal
+    from satchel.transfers.queue import TransferQueue
 
 logger = logging.getLogger(__name__)
 
@@ -89,18 +90,38 @@ class Desktop:
     runner: TaskRunner
     funnel: ErrorFunnel
     demo: DemoAccounts
-    queue: TransferQueue
-    journal: Journal
+    queue: TransferQueue | None = None
+    journal: Journal | None = None
+
+    def attach_transfers(self) -> None:
+        """The queue and its journal; imported and made once the window shows (they bring
+        the whole HTTP stack, which start-up need not wait for)."""
+        from satchel.transfers.journal import FILE_NAME, Journal
+        from satchel.transfers.queue import TransferQueue
+        from satchel.ui.transfer_actions import TransferActions
+
+        self.journal = Journal(paths.data_dir() / FILE_NAME)
+        self.queue = TransferQueue(self.journal, self.workspace.provider)
+        transfers = TransferActions(self.queue, self.runner)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            transfers.tray = QSystemTrayIcon(self.app.windowIcon(), self.app)
+            transfers.tray.setToolTip("Satchel")
+            transfers.tray.show()
+        self.window.attach_transfers(transfers)
 
     async def start(self, demo: bool) -> None:
-        """After the window shows: demo accounts first, then what the journal left to do."""
+        """After the window shows: the queue, demo accounts, then what the journal left."""
+        self.attach_transfers()
         if demo:
             await self.demo.start()
+        assert self.queue is not None
         await self.queue.restore()
 
     async def close(self) -> None:
-        await self.queue.aclose()
-        self.journal.close()
+        if self.queue is not None:
+            await self.queue.aclose()
+        if self.journal is not None:
+            self.journal.close()
         await self.workspace.aclose()
 
 
@@ -121,19 +142,10 @@ def build(argv: Sequence[str]) -> Desktop:
     runner = TaskRunner()
     cache_limit = settings.CACHE_MAX_MB.get(settings.open_settings()) * 1024 * 1024
     cache = ContentCache(paths.cache_dir() / "content", cache_limit)
-    journal = Journal(paths.data_dir() / JOURNAL_FILE)
-    queue = TransferQueue(journal, workspace.provider)
-    transfers = TransferActions(queue, runner)
-    if QSystemTrayIcon.isSystemTrayAvailable():
-        transfers.tray = QSystemTrayIcon(icon, app)
-        transfers.tray.setToolTip("Satchel")
-        transfers.tray.show()
-    window = MainWindow(workspace, runner, cache, icon, transfers)
+    window = MainWindow(workspace, runner, cache, icon)
     funnel = ErrorFunnel(window.show_unexpected, window.show_error)
     funnel.install(loop)
-    return Desktop(
-        app, loop, window, workspace, runner, funnel, DemoAccounts(window), queue, journal
-    )
+    return Desktop(app, loop, window, workspace, runner, funnel, DemoAccounts(window))
 
 
 def run(argv: Sequence[str], demo: bool = False) -> int:

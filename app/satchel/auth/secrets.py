@@ -8,10 +8,8 @@ back to a file: `keyrings.alt` stores plaintext.
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Protocol
-
-import keyring
-import keyring.errors
 
 from satchel.domain.errors import NoKeyring
 
@@ -22,6 +20,14 @@ _NO_KEYRING_MESSAGE = (
     "Install and unlock a keyring (GNOME Keyring, KWallet, macOS Keychain, Windows "
     "Credential Manager), or supply the secret for this session only."
 )
+
+
+def _keyring() -> ModuleType:
+    """keyring, imported on first use: finding its backends takes ~60 ms of start-up."""
+    import keyring
+    import keyring.errors
+
+    return keyring
 
 
 class SecretStore(Protocol):
@@ -39,14 +45,16 @@ class KeyringSecretStore:
         self.service = service
 
     def get(self, account: str) -> str | None:
+        keyring = _keyring()
         try:
-            return keyring.get_password(self.service, account)
+            return keyring.get_password(self.service, account)  # type: ignore[no-any-return]
         except keyring.errors.NoKeyringError as error:
             raise NoKeyring(_NO_KEYRING_MESSAGE) from error
         except keyring.errors.KeyringError as error:
             raise NoKeyring(f"The OS keyring could not be read: {error}") from error
 
     def set(self, account: str, secret: str) -> None:
+        keyring = _keyring()
         try:
             keyring.set_password(self.service, account, secret)
         except keyring.errors.NoKeyringError as error:
@@ -55,6 +63,7 @@ class KeyringSecretStore:
             raise NoKeyring(f"The OS keyring refused the secret: {error}") from error
 
     def delete(self, account: str) -> None:
+        keyring = _keyring()
         try:
             keyring.delete_password(self.service, account)
         except keyring.errors.PasswordDeleteError:
@@ -81,6 +90,6 @@ class SessionSecretStore:
 
 def keyring_available() -> bool:
     """True when a real keyring backend is configured (not keyring's "fail" backend)."""
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     priority = getattr(backend, "priority", 0)
     return bool(priority > 0) and "fail" not in type(backend).__module__

@@ -9,11 +9,13 @@ import sys
 from collections.abc import Sequence
 
 from satchel import __version__, log, tuning
-from satchel.cli import accounts, browse, demo, queue_commands, transfer
 from satchel.domain.errors import SatchelError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Here, not at the top: opening the window needs none of the commands' imports.
+    from satchel.cli import accounts, browse, queue_commands, transfer
+
     parser = argparse.ArgumentParser(
         prog="satchel",
         description="The files attached to your boards and cards. No command: the window opens.",
@@ -66,11 +68,21 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def _wants_window(arguments: list[str]) -> bool:
+    """No command, just the window's own flags, and a display: open the window right away,
+    before the command line's parser and its imports (start-up time is measured)."""
+    return _has_display() and all(a in {"--demo", "-v", "-vv", "--verbose"} for a in arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     tuning.tune_allocator()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["sandbox"]:
         return _run_sandbox(arguments[1:])
+    if _wants_window(arguments):
+        from satchel import main as desktop
+
+        return desktop.run(sys.argv[:1], demo="--demo" in arguments)
     parser = build_parser()
     args = parser.parse_args(arguments)
     if args.command != "sandbox":
@@ -79,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             if not _has_display():
                 if args.demo:
+                    from satchel.cli import demo
+
                     print("No display here: showing the command-line tour instead.\n")
                     return demo.run(args)
                 parser.print_help()

@@ -98,6 +98,16 @@ class Attachment:
         """The name to give a downloaded copy."""
         return self.file_name or self.name
 
+    def preview_covering(self, width: int, height: int) -> Preview | None:
+        """The smallest preview that covers `width` x `height`, else the largest there is."""
+        if not self.previews:
+            return None
+        by_area = sorted(self.previews, key=lambda p: p.width * p.height)
+        for preview in by_area:
+            if preview.width >= width or preview.height >= height:
+                return preview
+        return by_area[-1]
+
 
 Node = Board | BoardList | Card | Attachment
 

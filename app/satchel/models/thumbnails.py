@@ -22,7 +22,6 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from satchel import paths
 from satchel.domain.errors import SatchelError, UsageError
 from satchel.domain.model import Attachment, Preview
-from satchel.providers.trello_wire import smallest_preview
 from satchel.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -112,7 +111,7 @@ class ThumbnailCache(QObject):
     # --- inside ------------------------------------------------------------------------------
 
     def _lookup(self, account: str, attachment: Attachment, size: int) -> tuple[Key, Path] | None:
-        preview = smallest_preview(attachment, size, size)
+        preview = attachment.preview_covering(size, size)
         if preview is None:
             return None
         key = (account, attachment.id, preview.id)

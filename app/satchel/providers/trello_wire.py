@@ -212,10 +212,4 @@ def read_preview(data: Any) -> Preview:
 
 def smallest_preview(attachment: Attachment, width: int, height: int) -> Preview | None:
     """The smallest preview that covers `width` x `height`, else the largest there is."""
-    if not attachment.previews:
-        return None
-    by_area = sorted(attachment.previews, key=lambda p: p.width * p.height)
-    for preview in by_area:
-        if preview.width >= width or preview.height >= height:
-            return preview
-    return by_area[-1]
+    return attachment.preview_covering(width, height)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
@@ -37,12 +38,14 @@ from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.attachment_actions import AttachmentActions
 from satchel.ui.error_bar import ErrorBarWidget
 from satchel.ui.preview import PreviewPane
-from satchel.ui.transfer_actions import TransferActions
 from satchel.ui.tree_view import BoardTreeView
 from satchel.ui.welcome import WelcomeWidget
 from satchel.ui.window_actions import WindowActions
 from satchel.ui.window_transfers import WindowTransfersMixin
 from satchel.workspace import Workspace
+
+if TYPE_CHECKING:  # the transfer modules load after the window shows (start-up time)
+    from satchel.ui.transfer_actions import TransferActions
 
 PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
 REFRESH_CARDS_MS = 400  # a batch of uploads landing refreshes each card once
@@ -80,7 +83,7 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.choose_files: Callable[[str], list[str]] = lambda title: QFileDialog.getOpenFileNames(
             self, title, str(Path.home())
         )[0]
-        self.transfers = transfers
+        self.transfers: TransferActions | None = None
         self._cards_to_refresh: set[tuple[str, str]] = set()
         self._refresh_cards_timer = QTimer(self, singleShot=True, interval=REFRESH_CARDS_MS)
         self._refresh_cards_timer.timeout.connect(self._refresh_landed_cards)
@@ -111,6 +114,8 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self._build_status_bar()
         self._connect()
         self._restore_state()
+        if transfers is not None:
+            self.attach_transfers(transfers)
         self._update_actions()
         self._show_first_run_hint()
 
@@ -136,13 +141,10 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
 
         self.transfers_dock = QDockWidget("Transfers", self)
         self.transfers_dock.setObjectName("transfersDock")
-        if self.transfers is not None:
-            self.transfers_dock.setWidget(self.transfers.panel)
-        else:
-            placeholder = QLabel("Uploads and downloads show here.")
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            placeholder.setEnabled(False)
-            self.transfers_dock.setWidget(placeholder)
+        placeholder = QLabel("Uploads and downloads show here.")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setEnabled(False)
+        self.transfers_dock.setWidget(placeholder)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.transfers_dock)
         self.resize(1100, 720)
 
@@ -195,10 +197,6 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.tree.drop_refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
         self.pane.setAcceptDrops(True)
         self.pane.installEventFilter(self)
-        if self.transfers is not None:
-            self.transfers.told.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            self.transfers.model.upload_landed.connect(self._on_upload_landed)
-            self.transfers.model.totals_changed.connect(self._on_transfer_totals_changed)
 
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.proxy.filter_applied.connect(lambda _text: self._expand_paths_to_matches())
@@ -213,6 +211,15 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.attachments.card_changed.connect(self._on_card_changed)
         self.runner.failed.connect(self.show_error)
         self.runner.busy_changed.connect(self._on_runner_busy_changed)
+
+    def attach_transfers(self, transfers: TransferActions) -> None:
+        """The queue's panel and commands; the app attaches them once the window shows."""
+        self.transfers = transfers
+        self.transfers_dock.setWidget(transfers.panel)
+        transfers.told.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        transfers.model.upload_landed.connect(self._on_upload_landed)
+        transfers.model.totals_changed.connect(self._on_transfer_totals_changed)
+        self._update_actions()
 
     # --- state -------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -12,11 +13,12 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from satchel.auth.accounts import Account
 from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.models.board_tree import BoardTreeModel
-from satchel.models.transfer_list import human_bytes
-from satchel.transfers.events import Totals
-from satchel.ui.transfer_actions import TransferActions
 from satchel.ui.tree_view import local_paths
 from satchel.workspace import Workspace
+
+if TYPE_CHECKING:  # loaded after the window shows
+    from satchel.transfers.events import Totals
+    from satchel.ui.transfer_actions import TransferActions
 
 
 class WindowTransfersMixin:
@@ -113,6 +115,8 @@ class WindowTransfersMixin:
                 self.model.refresh(index)
 
     def _on_transfer_totals_changed(self, totals: Totals) -> None:
+        from satchel.models.transfer_list import human_bytes
+
         if totals.unfinished:
             self.transfer_label.setText(
                 f"⇅ {totals.done} of {totals.items} · {human_bytes(totals.done_bytes)}"
