@@ -24,7 +24,8 @@ class BatchWriter:
     event loop is the fastest way on few cores (no hand-off between threads). Once a
     write is slow (the disk pushes back), the rest go to a worker thread, one batch
     in flight, so the loop (the UI's, under qasync) is never held up for long.
-    Each batch is one `writev`, not one call per piece.
+    Each batch is one `writev`, not one call per piece. A threaded write that is fast
+    again sends the next ones back inline.
     """
 
     def __init__(self, file: BinaryIO) -> None:
@@ -53,13 +54,21 @@ class BatchWriter:
             return
         if self._threaded:
             loop = asyncio.get_running_loop()
-            self._in_flight = loop.run_in_executor(None, self._write_all, pieces)
+            self._in_flight = loop.run_in_executor(None, self._write_in_thread, pieces)
             return
         started = time.monotonic()
         self._write_all(pieces)
         if time.monotonic() - started > SLOW_WRITE:
             log.debug("the disk is slow; writing the rest in a worker thread")
             self._threaded = True
+
+    def _write_in_thread(self, pieces: list[bytes]) -> None:
+        started = time.monotonic()
+        self._write_all(pieces)
+        if time.monotonic() - started < SLOW_WRITE / 2:
+            # The disk keeps up again (one hiccup of the page cache, not a slow disk):
+            # back to the loop, where writing is cheaper than handing off to a thread.
+            self._threaded = False
 
     async def flush(self) -> None:
         """Wait until every batch is written."""
