@@ -14,8 +14,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
+from satchel.domain.errors import UsageError
 from satchel.domain.model import (
     Attachment,
     Board,
@@ -26,10 +27,17 @@ from satchel.domain.model import (
     ResolvedLink,
 )
 from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.storage.download import download_to_file
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class Provider(ABC):
     """A signed-in connection to one account of one service."""
+
+    #: The clean client (no credential, no cookie) that talks to the storage host.
+    _storage: httpx.AsyncClient
 
     #: The dialect's name as accounts store it: "bearer", "trello", "productive".
     kind: str
@@ -91,7 +99,6 @@ class Provider(ABC):
     async def resolve_download(self, attachment: Attachment) -> ResolvedLink:
         """A fresh link that fetches the file without any credential."""
 
-    @abstractmethod
     async def download(
         self,
         attachment: Attachment,
@@ -99,7 +106,19 @@ class Provider(ABC):
         *,
         progress: ProgressCallback = no_progress,
     ) -> Path:
-        """Save the attachment's content at `dest` (replaced only when complete)."""
+        """Save the attachment's content at `dest` (replaced only when complete), through a
+        freshly resolved link fetched by the clean storage client."""
+        if attachment.is_link:
+            raise UsageError(
+                f"“{attachment.name}” is a link to a web page, not a file: open it instead."
+            )
+        return await download_to_file(
+            self._storage,
+            lambda: self.resolve_download(attachment),
+            dest,
+            expected_size=attachment.size,
+            progress=progress,
+        )
 
     @abstractmethod
     async def delete(self, attachment: Attachment) -> None: ...

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
-from satchel.domain.errors import NotFound, PolicyExpired, UsageError
+from satchel.domain.errors import NotFound, PolicyExpired
 from satchel.domain.model import (
     Attachment,
     Board,
@@ -47,7 +47,6 @@ from satchel.providers.http import (
     send,
 )
 from satchel.providers.staged import StagedUploadProvider
-from satchel.storage.download import download_to_file
 from satchel.storage.links import DEFAULT_LINK_TTL, link_from_url
 from satchel.storage.s3form import upload_form
 
@@ -207,25 +206,6 @@ class BearerProvider(StagedUploadProvider):
         except httpx.InvalidURL:
             raise malformed("a download redirect that is not a URL") from None
         return link_from_url(url, default_ttl=DEFAULT_LINK_TTL)
-
-    async def download(
-        self,
-        attachment: Attachment,
-        dest: Path,
-        *,
-        progress: ProgressCallback = no_progress,
-    ) -> Path:
-        if attachment.is_link:
-            raise UsageError(
-                f"“{attachment.name}” is a link to a web page, not a file: open it instead."
-            )
-        return await download_to_file(
-            self._storage,
-            lambda: self.resolve_download(attachment),
-            dest,
-            expected_size=attachment.size,
-            progress=progress,
-        )
 
     async def delete(self, attachment: Attachment) -> None:
         await self._call("DELETE", f"/attachments/{_segment(attachment.id)}")

@@ -276,25 +276,6 @@ class TrelloProvider(Provider):
             self._links.download_route(attachment, _card_of(attachment))
         )
 
-    async def download(
-        self,
-        attachment: Attachment,
-        dest: Path,
-        *,
-        progress: ProgressCallback = no_progress,
-    ) -> Path:
-        if attachment.is_link:
-            raise UsageError(
-                f"“{attachment.name}” is a link to a web page, not a file: open it instead."
-            )
-        return await download_to_file(
-            self._storage,
-            lambda: self.resolve_download(attachment),
-            dest,
-            expected_size=attachment.size,
-            progress=progress,
-        )
-
     async def resolve_preview(self, attachment: Attachment, preview: Preview) -> ResolvedLink:
         """A credential-free URL of a preview image (its `/download` route's redirect)."""
         route = self._links.preview_route(attachment, _card_of(attachment), preview)
