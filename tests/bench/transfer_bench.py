@@ -108,6 +108,7 @@ def main() -> int:
 
             down_ours, down_ref = [], []
             link = gateway.download_link("satchel-0", "source.bin", "application/octet-stream")
+
             def curl_down() -> None:
                 dest = work / "down-curl.bin"
                 down_ref.append(size / _curl_download(link, dest) / MIB)
