@@ -251,7 +251,8 @@ def test_orphans_are_swept_with_their_objects(client: httpx.Client) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         gone = [client.get(f"/attachments/{a['id']}").status_code == 404 for a in (pending, stored)]
-        if all(gone):
+        # The sweep takes the records first, then deletes their objects: wait for both.
+        if all(gone) and httpx.get(presigned).status_code == 404:
             break
         time.sleep(0.25)
     assert_problem(client.get(f"/attachments/{pending['id']}"), 404, "not_found")
