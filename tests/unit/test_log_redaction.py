@@ -12,7 +12,7 @@ from satchel import log
     [
         (
             "GET /api/v1/me Authorization: Bearer ixk_"
-            + "abcdefghijklmnopqrstuvwxyz0123"  # a fake key,
+            + "abcdefghijklmnopqrstuvwxyz0123",  # a made-up key
             "ixk_abcdefghij",
         ),
         ("key ixk_SECRETSECRETSECRET1234 refused", "SECRETSECRET"),
