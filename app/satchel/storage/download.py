@@ -117,6 +117,24 @@ async def download_to_file(
             link, resolved_again = await resolve(), True
 
 
+async def open_storage_get(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str]
+) -> httpx.Response:
+    """A streamed GET of a presigned link with no credential in it, errors mapped."""
+    try:
+        request = client.build_request("GET", url, headers=headers)
+    except httpx.InvalidURL:
+        raise malformed_storage_answer("a download link that is not a URL", b"") from None
+    strip_credentials(request)
+    try:
+        # Following redirects is safe here: the request carries no credential at all.
+        return await client.send(request, auth=None, follow_redirects=True, stream=True)
+    except httpx.TransportError as error:
+        raise storage_network_error(error) from None
+    except httpx.TooManyRedirects:
+        raise malformed_storage_answer("redirects without end", b"") from None
+
+
 async def _fetch(
     client: httpx.AsyncClient,
     link: ResolvedLink,
@@ -124,19 +142,8 @@ async def _fetch(
     expected_size: int | None,
     progress: ProgressCallback,
 ) -> Path:
-    try:
-        # The bytes as stored: no on-the-fly compression, so sizes compare as they are.
-        request = client.build_request("GET", link.url, headers={"Accept-Encoding": "identity"})
-    except httpx.InvalidURL:
-        raise malformed_storage_answer("a download link that is not a URL", b"") from None
-    strip_credentials(request)
-    try:
-        # Following redirects is safe here: the request carries no credential at all.
-        response = await client.send(request, auth=None, follow_redirects=True, stream=True)
-    except httpx.TransportError as error:
-        raise storage_network_error(error) from None
-    except httpx.TooManyRedirects:
-        raise malformed_storage_answer("redirects without end", b"") from None
+    # The bytes as stored: no on-the-fly compression, so sizes compare as they are.
+    response = await open_storage_get(client, link.url, {"Accept-Encoding": "identity"})
     try:
         if not response.is_success:
             body = await read_capped(response)

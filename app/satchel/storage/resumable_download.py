@@ -28,9 +28,15 @@ from satchel.storage.answers import (
     storage_error,
     storage_network_error,
 )
-from satchel.storage.download import CHUNK_SIZE, declared_size, size_mismatch, write_error
+from satchel.storage.download import (
+    CHUNK_SIZE,
+    declared_size,
+    open_storage_get,
+    size_mismatch,
+    write_error,
+)
 from satchel.storage.file_writer import BatchWriter
-from satchel.storage.s3form import read_capped, strip_credentials
+from satchel.storage.s3form import read_capped
 
 log = logging.getLogger(__name__)
 
@@ -100,17 +106,7 @@ async def fetch_resumable(
         headers["Range"] = f"bytes={have}-"
         if etag:
             headers["If-Range"] = etag
-    try:
-        request = client.build_request("GET", link.url, headers=headers)
-    except httpx.InvalidURL:
-        raise malformed_storage_answer("a download link that is not a URL", b"") from None
-    strip_credentials(request)
-    try:
-        response = await client.send(request, auth=None, follow_redirects=True, stream=True)
-    except httpx.TransportError as error:
-        raise storage_network_error(error) from None
-    except httpx.TooManyRedirects:
-        raise malformed_storage_answer("redirects without end", b"") from None
+    response = await open_storage_get(client, link.url, headers)
     try:
         return await _receive(response, partial, have, expected_size, etag, on_etag, progress)
     except httpx.TransportError as error:
