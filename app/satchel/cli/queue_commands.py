@@ -8,22 +8,13 @@ asks a running Satchel to cancel, or cancels itself when none runs the item.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from satchel.cli.format import human_size
-from satchel.cli.queue_support import (
-    CliProviders,
-    LandedPrinter,
-    interrupted_hint,
-    open_journal,
-    progress_line,
-    report,
-)
+from satchel.cli.queue_support import Work, drive_queue, open_journal
 from satchel.domain.errors import NotFound
 from satchel.transfers import DEFAULT_CONCURRENCY, Journal, State, TransferItem, TransferQueue
 from satchel.transfers.owners import FOLDER_NAME, owner_alive
@@ -130,33 +121,8 @@ def _as_json(row: _Row) -> dict[str, object]:
 # --- resume, retry, cancel -------------------------------------------------------------------
 
 
-Work = Callable[[TransferQueue], Awaitable[list[TransferItem]]]
-
-
 def _drive(args: argparse.Namespace, work: Work) -> int:
-    """Run `work` on a queue of this process, wait for its items, report them."""
-
-    async def session() -> int:
-        providers = CliProviders()
-        journal = open_journal()
-        concurrency = getattr(args, "concurrency", DEFAULT_CONCURRENCY)
-        queue = TransferQueue(journal, providers, concurrency=concurrency)
-        queue.add_listener(LandedPrinter())
-        items: list[TransferItem] = []
-        try:
-            items = await work(queue)
-            async with progress_line(queue):
-                await queue.wait(items)
-        except asyncio.CancelledError:
-            print(interrupted_hint(items), file=sys.stderr)
-            raise
-        finally:
-            await queue.aclose()
-            await providers.aclose()
-            journal.close()
-        return report(items)
-
-    return asyncio.run(session())
+    return drive_queue(work, concurrency=getattr(args, "concurrency", DEFAULT_CONCURRENCY))
 
 
 def _resume(args: argparse.Namespace) -> int:

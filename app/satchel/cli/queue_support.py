@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 
 from satchel import paths
@@ -26,6 +26,9 @@ from satchel.transfers import (
     TransferListener,
     TransferQueue,
 )
+
+#: What to put on the queue; returns the items to wait for.
+Work = Callable[[TransferQueue], Awaitable[list[TransferItem]]]
 
 ENV_PREFIX = "env:"
 #: Redraws of the progress line per second.
@@ -160,3 +163,28 @@ def report(items: Sequence[TransferItem], stream: TextIO = sys.stderr) -> int:
 def interrupted_hint(items: Sequence[TransferItem]) -> str:
     waiting = sum(not i.finished for i in items)
     return f"satchel: {waiting} files wait in the queue; 'satchel queue resume' goes on with them."
+
+
+def drive_queue(work: Work, *, concurrency: int, providers: CliProviders | None = None) -> int:
+    """Run `work` on a queue of this process, wait for its items, report them."""
+
+    async def session() -> int:
+        source = providers or CliProviders()
+        journal = open_journal()
+        queue = TransferQueue(journal, source, concurrency=concurrency)
+        queue.add_listener(LandedPrinter())
+        items: list[TransferItem] = []
+        try:
+            items = await work(queue)
+            async with progress_line(queue):
+                await queue.wait(items)
+        except asyncio.CancelledError:
+            print(interrupted_hint(items), file=sys.stderr)
+            raise
+        finally:
+            await queue.aclose()
+            await source.aclose()
+            journal.close()
+        return report(items)
+
+    return asyncio.run(session())

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from satchel.cli.context import add_account_option, resolve_account, run_with_provider
 from satchel.cli.format import ProgressBar, human_duration, human_size
-from satchel.cli.queue_support import (
-    CliProviders,
-    LandedPrinter,
-    interrupted_hint,
-    journal_account,
-    open_journal,
-    progress_line,
-    report,
-)
+from satchel.cli.queue_support import CliProviders, drive_queue, journal_account
 from satchel.domain.errors import Rejected, UsageError
 from satchel.domain.model import Attachment
 from satchel.providers.base import Provider
 from satchel.providers.registry import connect
-from satchel.transfers import DEFAULT_CONCURRENCY, TransferItem, TransferQueue
+from satchel.transfers import DEFAULT_CONCURRENCY
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,27 +60,13 @@ def _upload(args: argparse.Namespace) -> int:
     account, secret = resolve_account(args)
     name = journal_account(account)
 
-    async def session() -> int:
-        providers = CliProviders()
-        providers.add(name, connect(account, secret))
-        journal = open_journal()
-        queue = TransferQueue(journal, providers, concurrency=args.concurrency)
-        queue.add_listener(LandedPrinter())
-        items: list[TransferItem] = []
-        try:
-            items = await queue.enqueue_uploads(name, args.card, args.files)
-            async with progress_line(queue):
-                await queue.wait(items)
-        except asyncio.CancelledError:
-            print(interrupted_hint(items), file=sys.stderr)
-            raise
-        finally:
-            await queue.aclose()
-            await providers.aclose()
-            journal.close()
-        return report(items)
-
-    return asyncio.run(session())
+    providers = CliProviders()
+    providers.add(name, connect(account, secret))
+    return drive_queue(
+        lambda queue: queue.enqueue_uploads(name, args.card, args.files),
+        concurrency=args.concurrency,
+        providers=providers,
+    )
 
 
 def _destination(attachment: Attachment, output: Path | None) -> Path:
