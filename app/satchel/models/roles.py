@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from PySide6.QtCore import Qt
 
 from satchel.auth.accounts import Account
+from satchel.domain import units
 from satchel.domain.model import Attachment, Board, BoardList, Card, Node
 
 _USER = int(Qt.ItemDataRole.UserRole)
@@ -89,17 +90,7 @@ def modified_at(item: object) -> datetime | None:
 
 
 def human_size(size: int | None) -> str:
-    """1000-based, like file managers: 24.0 MB."""
-    if size is None:
-        return ""
-    if size < 1000:
-        return f"{size} byte{'s' * (size != 1)}"
-    value = float(size)
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1000
-        if value < 1000 or unit == "TB":
-            break
-    return f"{value:.1f} {unit}"
+    return "" if size is None else units.human_size(size)
 
 
 def local_time(moment: datetime | None) -> str:

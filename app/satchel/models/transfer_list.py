@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from satchel.domain import units
 from satchel.transfers.events import Totals, TransferListener
 from satchel.transfers.items import Direction, State, TransferItem
 from satchel.transfers.queue import TransferQueue
@@ -54,22 +55,11 @@ _HEADERS = {
 
 
 def human_bytes(size: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"  # pragma: no cover - the loop returns
+    return units.human_size(size)
 
 
 def human_seconds(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    return "—" if seconds is None else units.human_duration(seconds)
 
 
 class _Bridge(TransferListener):

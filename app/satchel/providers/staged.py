@@ -17,6 +17,7 @@ import mimetypes
 from abc import abstractmethod
 from pathlib import Path
 
+from satchel.domain import units
 from satchel.domain.errors import LocalFileError, PolicyExpired, SatchelError, TooLarge
 from satchel.domain.model import Attachment, PendingUpload, StoredObject
 from satchel.domain.progress import ProgressCallback, no_progress
@@ -33,12 +34,7 @@ def guess_content_type(name: str) -> str:
 
 
 def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+    return units.binary_size(size)
 
 
 class StagedUploadProvider(Provider):

@@ -12,6 +12,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from satchel.domain import units
 from satchel.domain.errors import FileChanged, LocalFileError, TooLarge
 
 
@@ -22,12 +23,7 @@ class FileFacts:
 
 
 def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+    return units.binary_size(size)
 
 
 def _shown(path: Path) -> str:

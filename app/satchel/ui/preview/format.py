@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from satchel.domain import units
 from satchel.ui.preview.kinds import extension, media_type
 
 _KIND_NAMES = {
@@ -19,14 +20,7 @@ _KIND_NAMES = {
 
 
 def human_size(size: float | None) -> str:
-    """1000-based, like file managers: 24.0 MB."""
-    if size is None:
-        return "unknown"
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if abs(size) < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} TB"  # pragma: no cover - the loop returns
+    return "unknown" if size is None else units.human_size(size)
 
 
 def human_time(moment: datetime | None) -> str:
