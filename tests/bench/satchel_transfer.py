@@ -1,7 +1,8 @@
 """One transfer through Satchel's core, in its own process so its memory is its own.
 
 Usage: satchel_transfer.py upload URL FIELDS_JSON FILE
-       satchel_transfer.py download URL DEST SIZE
+       satchel_transfer.py [--joined-writes] download URL DEST SIZE
+--joined-writes forces the writer's Windows way (one joined write per batch, no writev).
 Prints one JSON line: {"seconds": ..., "rss_growth_mib": ...}.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from satchel.domain.model import ResolvedLink
 from satchel.providers.http import make_storage_client
+from satchel.storage import file_writer
 from satchel.storage.download import download_to_file
 from satchel.storage.s3form import upload_form
 from satchel.tuning import tune_allocator
@@ -49,7 +51,11 @@ async def _main(argv: list[str]) -> float:
 
 if __name__ == "__main__":
     tune_allocator()  # as `satchel` does at start-up
+    argv = sys.argv[1:]
+    if argv[0] == "--joined-writes":
+        file_writer.write_batch = file_writer.write_joined
+        argv = argv[1:]
     before = _status_kib("VmRSS")
-    seconds = asyncio.run(_main(sys.argv[1:]))
+    seconds = asyncio.run(_main(argv))
     growth = (_status_kib("VmHWM") - before) / 1024
     print(json.dumps({"seconds": seconds, "rss_growth_mib": growth}))

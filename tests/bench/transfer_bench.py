@@ -1,6 +1,8 @@
 """Satchel's transfer benchmarks against curl, on one SeaweedFS, runs alternating.
 
-    .venv/bin/python tests/bench/transfer_bench.py [--size-mib 512] [--runs 3]
+    .venv/bin/python tests/bench/transfer_bench.py [--size-mib 512] [--runs 3] [--joined-writes]
+
+--joined-writes: downloads write as on Windows (no writev: one joined write per batch).
 
 Prints one line per measure:
     NAME: satchel X UNIT, reference Y UNIT, ratio R (target T)
@@ -73,6 +75,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mib", type=int, default=512)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--joined-writes", action="store_true", help="write downloads as on Windows (no writev)"
+    )
     args = parser.parse_args()
     if not shutil.which("curl"):
         sys.exit("curl is needed as the reference: apt-get install curl")
@@ -116,7 +121,8 @@ def main() -> int:
 
             def satchel_down() -> None:
                 dest = work / "down-satchel.bin"
-                result = _satchel(["download", link, str(dest), str(size)], work)
+                forced = ["--joined-writes"] if args.joined_writes else []
+                result = _satchel([*forced, "download", link, str(dest), str(size)], work)
                 down_ours.append(size / result["seconds"] / MIB)
                 dest.unlink()
 
@@ -132,7 +138,8 @@ def main() -> int:
     ours, ref = statistics.median(down_ours), statistics.median(down_ref)
     print(
         _line(
-            f"download {args.size_mib} MiB (presigned GET)",
+            f"download {args.size_mib} MiB (presigned GET"
+            + (", joined writes)" if args.joined_writes else ")"),
             ours,
             ref,
             "MiB/s",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import BinaryIO
 
 log = logging.getLogger(__name__)
@@ -17,6 +19,30 @@ SLOW_WRITE = 0.010
 _MAX_BUFFERS = 512
 
 
+def write_joined(fd: int, pieces: list[bytes]) -> None:
+    """One `write` of the joined batch (one copy), continued after short writes."""
+    view = memoryview(b"".join(pieces))
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+if sys.platform == "win32":  # no writev on Windows
+    write_batch: Callable[[int, list[bytes]], None] = write_joined
+else:
+
+    def write_vectored(fd: int, pieces: list[bytes]) -> None:
+        """`writev` of the pieces as they are (no copy), continued after short writes."""
+        views = [memoryview(p) for p in pieces if p]
+        while views:
+            written = os.writev(fd, views[:_MAX_BUFFERS])
+            while views and written >= len(views[0]):
+                written -= len(views.pop(0))
+            if views and written:
+                views[0] = views[0][written:]
+
+    write_batch = write_vectored
+
+
 class BatchWriter:
     """Writes batches of bytes to an open file: inline while the disk keeps up, else in a thread.
 
@@ -24,7 +50,8 @@ class BatchWriter:
     event loop is the fastest way on few cores (no hand-off between threads). Once a
     write is slow (the disk pushes back), the rest go to a worker thread, one batch
     in flight, so the loop (the UI's, under qasync) is never held up for long.
-    Each batch is one `writev`, not one call per piece. A threaded write that is fast
+    Each batch is one `writev` (one joined `write` on Windows), not one call per
+    piece. A threaded write that is fast
     again sends the next ones back inline.
     """
 
@@ -39,13 +66,7 @@ class BatchWriter:
 
     def _write_all(self, pieces: list[bytes]) -> None:
         with self._lock:
-            views = [memoryview(p) for p in pieces if p]
-            while views:
-                written = os.writev(self._fd, views[:_MAX_BUFFERS])
-                while views and written >= len(views[0]):
-                    written -= len(views.pop(0))
-                if views and written:
-                    views[0] = views[0][written:]
+            write_batch(self._fd, pieces)
 
     async def write(self, pieces: list[bytes]) -> None:
         """Write `pieces` (in order, after every earlier batch). Raises OSError (ENOSPC...)."""
