@@ -13,7 +13,7 @@ import httpx
 from satchel.auth.accounts import Account, AccountStore
 from satchel.auth.secrets import SessionSecretStore
 from satchel.sandbox.store import Store
-from satchel.sandbox.trello_store import TrelloStore
+from satchel.sandbox.trello.store import TrelloStore
 from satchel.workspace import Workspace
 from tests.support.sandbox import SandboxInfo
 

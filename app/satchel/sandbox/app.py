@@ -15,12 +15,12 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from satchel.sandbox import problems
-from satchel.sandbox.api_bearer import BearerApi, BearerSettings
-from satchel.sandbox.api_trello import TrelloApi, TrelloSettings
-from satchel.sandbox.bearer_auth import BearerAuthMiddleware
+from satchel.sandbox.bearer.api import BearerApi, BearerSettings
+from satchel.sandbox.bearer.auth import BearerAuthMiddleware
 from satchel.sandbox.orphan_sweep import run_sweeper
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import Store
+from satchel.sandbox.trello.api import TrelloApi, TrelloSettings
 
 #: The S3 single-POST limit.
 DEFAULT_MAX_UPLOAD_SIZE = 5 * 1024**3

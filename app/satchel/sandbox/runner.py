@@ -24,7 +24,7 @@ import uvicorn
 
 from satchel.log import configure
 from satchel.paths import sandbox_data_dir
-from satchel.sandbox import demo, faults, trello_demo
+from satchel.sandbox import demo, faults
 from satchel.sandbox.app import (
     DEFAULT_MAX_UPLOAD_SIZE,
     DEFAULT_ORPHAN_GRACE_SECONDS,
@@ -37,6 +37,7 @@ from satchel.sandbox.s3 import S3Gateway, StorageUnavailable
 from satchel.sandbox.seaweed import SeaweedError
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import Store
+from satchel.sandbox.trello import demo as trello_demo
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from satchel.sandbox.records import Attachment, Board, BoardList, Card
-from satchel.sandbox.trello_store import Member, PreviewRecord, TokenRecord
+from satchel.sandbox.trello.store import Member, PreviewRecord, TokenRecord
 
 #: An attachment's `url` works without key and token this long (seed 000: one hour).
 SIGNATURE_SECONDS = 3600

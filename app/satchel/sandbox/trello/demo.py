@@ -13,7 +13,7 @@ from pathlib import Path
 from satchel.log import register_secret
 from satchel.sandbox.private_files import read_json, write_private_json
 from satchel.sandbox.store import Store
-from satchel.sandbox.trello_store import TrelloStore
+from satchel.sandbox.trello.store import TrelloStore
 
 log = logging.getLogger(__name__)
 

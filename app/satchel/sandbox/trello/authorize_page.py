@@ -18,8 +18,8 @@ from urllib.parse import quote, urlsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from satchel.sandbox.trello_auth import INVALID_KEY, TrelloError
-from satchel.sandbox.trello_store import EXPIRATIONS, TrelloStore
+from satchel.sandbox.trello.auth import INVALID_KEY, TrelloError
+from satchel.sandbox.trello.store import EXPIRATIONS, TrelloStore
 
 INVALID_RETURN_URL = (
     "Invalid return_url. The return URL should match the application's allowed origins."

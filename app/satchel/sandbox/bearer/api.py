@@ -1,6 +1,6 @@
 """The bearer-key dialect under /api/v1: boards, lists, cards, and the four-step upload.
 
-The key was checked before routing (bearer_auth); every lookup here is scoped to the key's
+The key was checked before routing (bearer.auth); every lookup here is scoped to the key's
 tenant, so another tenant's objects are simply not found.
 """
 
@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from satchel.sandbox import bearer_payloads as payloads
 from satchel.sandbox import problems
-from satchel.sandbox.bearer_auth import API_PREFIX, grant_of
+from satchel.sandbox.bearer import payloads
+from satchel.sandbox.bearer.auth import API_PREFIX, grant_of
 from satchel.sandbox.records import Attachment, iso_utc
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import LinkRefused, Store

@@ -18,11 +18,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from satchel.sandbox import problems
-from satchel.sandbox import trello_payloads as payloads
 from satchel.sandbox.records import Attachment, Board, BoardList, Card
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import Store
-from satchel.sandbox.trello_auth import (
+from satchel.sandbox.trello import payloads
+from satchel.sandbox.trello.auth import (
     Caller,
     RateLimited,
     TokenRateLimiter,
@@ -30,9 +30,9 @@ from satchel.sandbox.trello_auth import (
     TrelloError,
     not_found,
 )
-from satchel.sandbox.trello_authorize_page import AuthorizePage
-from satchel.sandbox.trello_files import TrelloFiles, TrelloSettings, base_url, path_param
-from satchel.sandbox.trello_store import TrelloStore
+from satchel.sandbox.trello.authorize_page import AuthorizePage
+from satchel.sandbox.trello.files import TrelloFiles, TrelloSettings, base_url, path_param
+from satchel.sandbox.trello.store import TrelloStore
 
 __all__ = ["TrelloApi", "TrelloSettings"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from satchel.sandbox.trello_store import TokenRecord, TrelloStore, hash_token
+from satchel.sandbox.trello.store import TokenRecord, TrelloStore, hash_token
 
 TOKEN_LIMIT = 100
 TOKEN_WINDOW_SECONDS = 10.0

@@ -20,13 +20,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from satchel.sandbox import problems
-from satchel.sandbox import trello_payloads as payloads
 from satchel.sandbox.records import Attachment, Card
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import Store
-from satchel.sandbox.trello_auth import UNAUTHORIZED, Caller, TrelloAuth, TrelloError, not_found
-from satchel.sandbox.trello_previews import MadePreview, make_previews, wants_previews
-from satchel.sandbox.trello_store import PreviewRecord, TrelloStore, object_id
+from satchel.sandbox.trello import payloads
+from satchel.sandbox.trello.auth import UNAUTHORIZED, Caller, TrelloAuth, TrelloError, not_found
+from satchel.sandbox.trello.previews import MadePreview, make_previews, wants_previews
+from satchel.sandbox.trello.store import PreviewRecord, TrelloStore, object_id
 
 #: Download redirects live one hour (seed 000).
 LINK_TTL = timedelta(hours=1)
