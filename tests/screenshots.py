@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex
 
-from satchel.auth.accounts import Account
+from satchel.domain.model import Account
 
 
 async def _until(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]

@@ -16,16 +16,15 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from satchel import __version__, log, paths, settings
-from satchel.auth.accounts import Account, AccountStore
-from satchel.auth.secrets import KeyringSecretStore
 from satchel.domain.errors import SatchelError
+from satchel.domain.model import Account
 from satchel.local_service import LocalService, start_local_service
 from satchel.models.tasks import TaskRunner
-from satchel.providers.registry import TRELLO_KEY_OPTION
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.error_funnel import ErrorFunnel
 from satchel.ui.main_window import MainWindow
 from satchel.workspace import Workspace
+from satchel.workspace.kinds import TRELLO_KEY_OPTION
 
 if TYPE_CHECKING:
     from satchel.transfers.journal import Journal
@@ -138,7 +137,7 @@ def build(argv: Sequence[str]) -> Desktop:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
-    workspace = Workspace(AccountStore(paths.config_dir()), KeyringSecretStore())
+    workspace = Workspace.of_this_user()
     runner = TaskRunner()
     cache_limit = settings.CACHE_MAX_MB.get(settings.open_settings()) * 1024 * 1024
     cache = ContentCache(paths.cache_dir() / "content", cache_limit)

@@ -28,15 +28,15 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyMode
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTreeView
 
-from satchel.auth.accounts import Account, AccountStore
-from satchel.domain.model import BoardList, Card, Node
+from satchel.auth.accounts import AccountStore
+from satchel.domain.model import Account, BoardList, Card, Node
 from satchel.local_service import start_local_service
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tasks import TaskRunner
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.providers.base import Provider
-from satchel.providers.registry import connect
 from satchel.workspace import Workspace
+from satchel.workspace.kinds import connect
 
 ACCOUNT = "Acme"
 _INVALID = QModelIndex()

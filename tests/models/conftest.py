@@ -11,13 +11,13 @@ import pytest
 import pytest_asyncio
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from satchel.auth.accounts import Account, AccountStore
-from satchel.domain.model import Node
+from satchel.auth.accounts import AccountStore
+from satchel.domain.model import Account, Node
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tasks import TaskRunner
 from satchel.providers.base import Provider
-from satchel.providers.registry import connect
 from satchel.workspace import Workspace
+from satchel.workspace.kinds import connect
 from tests.support.qt import pytest_asyncio_loop_factories  # noqa: F401
 from tests.support.sandbox import SandboxInfo
 

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 
-from satchel.auth.accounts import Account, AccountStore
+from satchel.auth.accounts import AccountStore
 from satchel.domain.errors import NetworkError
-from satchel.domain.model import Attachment, Board, Card
+from satchel.domain.model import Account, Attachment, Board, Card
 from satchel.models import board_tree
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.roles import Column, ItemRole, RowKind

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from satchel import log
-from satchel.auth.accounts import Account, AccountStore
+from satchel.auth.accounts import AccountStore
 from satchel.domain.errors import UsageError
-from satchel.providers.registry import connect
+from satchel.domain.model import Account
 from satchel.providers.trello import TrelloProvider
 from satchel.providers.trello_http import trello_auth
+from satchel.workspace.kinds import connect
 from tests.providers import trello_payloads as p
 
 

@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
-from satchel.auth.accounts import Account, AccountStore
+from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SessionSecretStore
+from satchel.domain.model import Account
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello.store import TrelloStore
 from satchel.workspace import Workspace

@@ -83,7 +83,7 @@ async def test_copy_link_reuses_a_fresh_link_and_replaces_one_about_to_expire(
 async def test_a_revoked_key_asks_to_sign_in_again_and_keeps_the_tree(
     rig: WindowRig, sandbox: SandboxInfo, rw_key: str
 ) -> None:
-    from satchel.auth.accounts import Account
+    from satchel.domain.model import Account
 
     with Store(sandbox.data_dir / "satchel.db") as store:
         doomed = store.create_key(store.tenants()[0].id, "read_write")

@@ -11,8 +11,9 @@ import pytest_asyncio
 from PySide6.QtCore import QModelIndex, QUrl
 
 from satchel import paths
-from satchel.auth.accounts import Account, AccountStore
+from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SessionSecretStore
+from satchel.domain.model import Account
 from satchel.main import app_icon
 from satchel.models.tasks import TaskRunner
 from satchel.storage.content_cache import ContentCache

@@ -8,9 +8,10 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from satchel.auth.accounts import Account, AccountStore
+from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import KeyringSecretStore, SessionSecretStore, keyring_available
 from satchel.domain.errors import NoKeyring, NotFound, UsageError
+from satchel.domain.model import Account
 
 
 class MemoryKeyring(KeyringBackend):

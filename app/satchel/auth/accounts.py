@@ -5,23 +5,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 from satchel.domain.errors import NotFound, UsageError
+from satchel.domain.model import Account
 
 ACCOUNTS_FILE = "accounts.json"
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """A signed-in service. Its secret sits in the keyring under `name`."""
-
-    name: str
-    kind: str  # "bearer", "trello", "productive"
-    url: str
-    #: Non-secret options of the dialect (Productive's organization id, Trello's key id...).
-    options: dict[str, str] = field(default_factory=dict)
 
 
 class AccountStore:

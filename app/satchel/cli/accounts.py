@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
 from urllib.parse import urlsplit
 
 from satchel import log
-from satchel.auth.accounts import Account
 from satchel.cli import trello_sign_in
-from satchel.cli.context import (
-    ENV_SECRET,
-    account_store,
-    check_keyring,
-    read_secret,
-    secret_store,
-)
-from satchel.domain.errors import NoKeyring, SatchelError, UsageError
-from satchel.providers.registry import connect
+from satchel.cli.context import open_workspace, read_secret, sign_in
+from satchel.domain.errors import NoKeyring, UsageError
+from satchel.domain.model import Account
+from satchel.workspace.environment import ENV_SECRET
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,33 +51,23 @@ def _add(args: argparse.Namespace) -> int:
         raise UsageError("No key was given. Type it at the prompt or pipe it on standard input.")
     log.register_secret(secret)
     account = Account(name=name, kind=args.kind, url=args.url.rstrip("/"))
-    secrets = secret_store()
-    check_keyring(secrets, name)
-
-    async def check() -> str:
-        provider = connect(account, secret)
-        try:
-            identity = await provider.whoami()
-        finally:
-            await provider.aclose()
-        return f"{identity.name} ({identity.scope})"
-
-    who = asyncio.run(check())
-    secrets.set(name, secret)
-    account_store().add(account)
-    print(f"Signed in to {account.url} as {who}; saved as account {name!r}.")
+    identity = sign_in(account, secret)
+    print(
+        f"Signed in to {account.url} as {identity.name} ({identity.scope}); "
+        f"saved as account {name!r}."
+    )
     return 0
 
 
 def _list(_args: argparse.Namespace) -> int:
-    accounts = account_store().load()
+    workspace = open_workspace()
+    accounts = workspace.accounts()
     if not accounts:
         print("No accounts. Add one with 'satchel account add bearer --url URL'.", file=sys.stderr)
         return 0
-    secrets = secret_store()
     for account in accounts:
         try:
-            state = "signed in" if secrets.get(account.name) else "sign in again"
+            state = "sign in again" if workspace.needs_sign_in(account.name) else "signed in"
         except NoKeyring:
             state = "no keyring"
         print(f"{account.name}\t{account.kind}\t{account.url}\t{state}")
@@ -92,35 +75,21 @@ def _list(_args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    account = account_store().find(args.name)
-    secret = None
-    with contextlib.suppress(NoKeyring):  # without a keyring no secret was ever stored
-        secret = secret_store().get(account.name)
-    if secret:
-        _sign_out(account, secret)
-    account_store().remove(account.name)
-    with contextlib.suppress(NoKeyring):
-        secret_store().delete(account.name)
-    print(f"Removed account {account.name!r} and its secret.")
-    return 0
-
-
-def _sign_out(account: Account, secret: str) -> None:
-    """Revoke the secret on the service first, where it can be (Trello's tokens)."""
-    log.register_secret(secret)
-
-    async def sign_out() -> None:
-        provider = connect(account, secret)
+    async def remove() -> str:
+        workspace = open_workspace()
         try:
-            await provider.sign_out()
+            name = workspace.find(args.name).name
+            refused = await workspace.remove(name)
         finally:
-            await provider.aclose()
+            await workspace.aclose()
+        if refused is not None:  # revoking is a courtesy; the secret is forgotten here
+            print(
+                f"satchel: the service could not revoke the secret ({refused.message}); it "
+                "is forgotten here all the same. Revoke it on the service's own pages.",
+                file=sys.stderr,
+            )
+        return name
 
-    try:
-        asyncio.run(sign_out())
-    except SatchelError as error:
-        print(
-            f"satchel: the service could not revoke the secret ({error.message}); it is "
-            "forgotten here all the same. Revoke it on the service's own pages.",
-            file=sys.stderr,
-        )
+    name = asyncio.run(remove())
+    print(f"Removed account {name!r} and its secret.")
+    return 0

@@ -1,4 +1,4 @@
-"""What every command needs: the chosen account, its secret, a connected provider."""
+"""What every command needs: the workspace, the chosen account, its provider."""
 
 from __future__ import annotations
 
@@ -10,74 +10,58 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from satchel import log, paths
-from satchel.auth.accounts import Account, AccountStore
-from satchel.auth.secrets import KeyringSecretStore, SecretStore
-from satchel.domain.errors import NoKeyring, SignInRequired, UsageError
+from satchel.domain.errors import NoKeyring
+from satchel.domain.model import Account, Identity
 from satchel.providers.base import Provider
-from satchel.providers.registry import TRELLO_KEY_OPTION, connect
-
-#: Scripts on machines without a keyring name the service and its secret here.
-ENV_URL = "SATCHEL_URL"
-ENV_KIND = "SATCHEL_KIND"
-ENV_SECRET = "SATCHEL_SECRET"  # noqa: S105 - the variable's name, not a secret
-#: With SATCHEL_KIND=trello: the application key (the token is SATCHEL_SECRET).
-ENV_TRELLO_KEY = "SATCHEL_TRELLO_KEY"
+from satchel.workspace import Workspace
+from satchel.workspace.environment import ENV_SECRET, ENV_URL, environment_account
+from satchel.workspace.kinds import TRELLO_KEY_OPTION
 
 T = TypeVar("T")
-
-
-def account_store() -> AccountStore:
-    return AccountStore(paths.config_dir())
-
-
-def secret_store() -> SecretStore:
-    return KeyringSecretStore()
 
 
 def add_account_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--account", metavar="NAME", help="which account, when there are several")
 
 
-def resolve_account(args: argparse.Namespace) -> tuple[Account, str]:
-    """The account and its secret: from the environment for scripts, else the keyring."""
+def sign_in_hint(account: Account) -> str:
+    key = account.options.get(TRELLO_KEY_OPTION)
+    extra = f" --key {key}" if account.kind == "trello" and key else ""
+    return (
+        f"No secret is stored for account {account.name!r}. Sign in again with 'satchel "
+        f"account add {account.kind} --url {account.url} --name {account.name}{extra}'."
+    )
+
+
+def open_workspace() -> Workspace:
+    """The accounts in the config dir with their secrets in the keyring; a missing keyring
+    is an error here (the window asks instead)."""
+    return Workspace.of_this_user(sign_in_hint=sign_in_hint, keyring_optional=False)
+
+
+def choose_account(workspace: Workspace, args: argparse.Namespace) -> str:
+    """The account the command works on: the environment's for scripts (a transient
+    account of the workspace), else --account or the only one."""
+    from_environment = environment_account()
+    if from_environment is not None:
+        workspace.add_transient(*from_environment)
+        return from_environment[0].name
+    account = workspace.find(getattr(args, "account", None))
     env_secret = os.environ.get(ENV_SECRET)
-    env_url = os.environ.get(ENV_URL)
-    if env_url:
-        if not env_secret:
-            raise UsageError(f"{ENV_URL} is set but {ENV_SECRET} is not: set both, or neither.")
-        trello_key = os.environ.get(ENV_TRELLO_KEY)
-        account = Account(
-            name="(environment)",
-            kind=os.environ.get(ENV_KIND, "bearer"),
-            url=env_url,
-            options={TRELLO_KEY_OPTION: trello_key} if trello_key else {},
-        )
-        log.register_secret(env_secret)
-        return account, env_secret
-    account = account_store().find(getattr(args, "account", None))
-    secret = env_secret or secret_store().get(account.name)
-    if not secret:
-        key = account.options.get(TRELLO_KEY_OPTION)
-        extra = f" --key {key}" if account.kind == "trello" and key else ""
-        raise SignInRequired(
-            f"No secret is stored for account {account.name!r}. Sign in again with 'satchel "
-            f"account add {account.kind} --url {account.url} --name {account.name}{extra}'."
-        )
-    log.register_secret(secret)
-    return account, secret
+    if env_secret:
+        workspace.use_secret(account.name, env_secret)
+    return account.name
 
 
 def run_with_provider(args: argparse.Namespace, work: Callable[[Provider], Awaitable[T]]) -> T:
     """Connect to the chosen account, run `work`, and close the connection."""
-    account, secret = resolve_account(args)
 
     async def session() -> T:
-        provider = connect(account, secret)
+        workspace = open_workspace()
         try:
-            return await work(provider)
+            return await work(workspace.provider(choose_account(workspace, args)))
         finally:
-            await provider.aclose()
+            await workspace.aclose()
 
     return asyncio.run(session())
 
@@ -91,12 +75,27 @@ def read_secret(prompt: str = "API key: ") -> str:
     return sys.stdin.readline().strip()
 
 
-def check_keyring(secrets: SecretStore, name: str) -> None:
+def check_keyring(workspace: Workspace, name: str) -> None:
     """Fail fast, before the network, when there is no keyring to keep the secret in."""
     try:
-        secrets.get(name)
+        workspace.needs_sign_in(name)
     except NoKeyring as error:
         raise NoKeyring(
             f"{error.message} Nothing was stored. Scripts can set {ENV_URL} and "
             f"{ENV_SECRET} instead of adding an account."
         ) from error
+
+
+def sign_in(account: Account, secret: str) -> Identity:
+    """Check the secret with the service, then keep it in the keyring and the account in
+    the list; says first, before the network, when there is no keyring."""
+
+    async def session() -> Identity:
+        workspace = open_workspace()
+        try:
+            return await workspace.sign_in(account, secret)
+        finally:
+            await workspace.aclose()
+
+    check_keyring(open_workspace(), account.name)
+    return asyncio.run(session())

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 
 from satchel import paths
-from satchel.auth.accounts import Account
-from satchel.cli.context import ENV_KIND, ENV_SECRET, ENV_URL, account_store, secret_store
+from satchel.cli.context import open_workspace
 from satchel.cli.format import human_duration, human_size
-from satchel.domain.errors import Cancelled, SignInRequired
+from satchel.domain.errors import Cancelled, SignInRequired, UsageError
 from satchel.providers.base import Provider
-from satchel.providers.registry import connect
 from satchel.transfers import (
     FILE_NAME,
     Direction,
@@ -26,11 +23,18 @@ from satchel.transfers import (
     TransferListener,
     TransferQueue,
 )
+from satchel.workspace import Workspace
+from satchel.workspace.environment import (
+    ENV_PREFIX,
+    ENV_SECRET,
+    ENV_URL,
+    environment_account,
+    environment_name,
+)
 
 #: What to put on the queue; returns the items to wait for.
 Work = Callable[[TransferQueue], Awaitable[list[TransferItem]]]
 
-ENV_PREFIX = "env:"
 #: Redraws of the progress line per second.
 PROGRESS_INTERVAL = 0.2
 
@@ -39,54 +43,27 @@ def open_journal() -> Journal:
     return Journal(paths.data_dir() / FILE_NAME)
 
 
-def journal_account(account: Account) -> str:
-    """The account's name in the journal; an account from the environment is named by URL,
-    so `queue resume` never sends its files to another service."""
-    if account.name == "(environment)":
-        return ENV_PREFIX + account.url
-    return account.name
+class QueueProviders:
+    """Account name -> provider for the queue, through the workspace. A transfer queued
+    from the environment goes on only with the same service in the environment."""
 
-
-class CliProviders:
-    """Account name -> provider, for the queue: the environment's account or a stored one."""
-
-    def __init__(self) -> None:
-        self._live: dict[str, Provider] = {}
-
-    def add(self, name: str, provider: Provider) -> None:
-        self._live[name] = provider
+    def __init__(self, workspace: Workspace) -> None:
+        self._workspace = workspace
+        with contextlib.suppress(UsageError):  # half an environment account: its items say so
+            from_environment = environment_account()
+            if from_environment is not None:
+                workspace.add_transient(*from_environment)
 
     def __call__(self, name: str) -> Provider:
-        live = self._live.get(name)
-        if live is None:
-            live = self._connect(name)
-            self._live[name] = live
-        return live
-
-    def _connect(self, name: str) -> Provider:
         if name.startswith(ENV_PREFIX):
             url = name.removeprefix(ENV_PREFIX)
-            secret = os.environ.get(ENV_SECRET)
-            if os.environ.get(ENV_URL, "").rstrip("/") != url.rstrip("/") or not secret:
+            name = environment_name(url)
+            if name not in {a.name for a in self._workspace.accounts()}:
                 raise SignInRequired(
                     f"This transfer was queued for {url} from the environment: set "
                     f"{ENV_URL}={url} and {ENV_SECRET} to go on with it."
                 )
-            kind = os.environ.get(ENV_KIND, "bearer")
-            return connect(Account(name=name, kind=kind, url=url), secret)
-        account = account_store().find(name)
-        secret = secret_store().get(name)
-        if not secret:
-            raise SignInRequired(
-                f"No secret is stored for account {name!r}: sign in again with "
-                f"'satchel account add {account.kind} --url {account.url} --name {name}'."
-            )
-        return connect(account, secret)
-
-    async def aclose(self) -> None:
-        live, self._live = self._live, {}
-        for provider in live.values():
-            await provider.aclose()
+        return self._workspace.provider(name)
 
 
 class LandedPrinter(TransferListener):
@@ -165,13 +142,13 @@ def interrupted_hint(items: Sequence[TransferItem]) -> str:
     return f"satchel: {waiting} files wait in the queue; 'satchel queue resume' goes on with them."
 
 
-def drive_queue(work: Work, *, concurrency: int, providers: CliProviders | None = None) -> int:
+def drive_queue(work: Work, *, concurrency: int, workspace: Workspace | None = None) -> int:
     """Run `work` on a queue of this process, wait for its items, report them."""
 
     async def session() -> int:
-        source = providers or CliProviders()
+        accounts = workspace or open_workspace()
         journal = open_journal()
-        queue = TransferQueue(journal, source, concurrency=concurrency)
+        queue = TransferQueue(journal, QueueProviders(accounts), concurrency=concurrency)
         queue.add_listener(LandedPrinter())
         items: list[TransferItem] = []
         try:
@@ -183,7 +160,7 @@ def drive_queue(work: Work, *, concurrency: int, providers: CliProviders | None 
             raise
         finally:
             await queue.aclose()
-            await source.aclose()
+            await accounts.aclose()
             journal.close()
         return report(items)
 

@@ -7,13 +7,17 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from satchel.cli.context import add_account_option, resolve_account, run_with_provider
+from satchel.cli.context import (
+    add_account_option,
+    choose_account,
+    open_workspace,
+    run_with_provider,
+)
 from satchel.cli.format import ProgressBar, human_duration, human_size
-from satchel.cli.queue_support import CliProviders, drive_queue, journal_account
+from satchel.cli.queue_support import drive_queue
 from satchel.domain.errors import Rejected, UsageError
 from satchel.domain.model import Attachment
 from satchel.providers.base import Provider
-from satchel.providers.registry import connect
 from satchel.transfers import DEFAULT_CONCURRENCY
 
 
@@ -57,15 +61,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _upload(args: argparse.Namespace) -> int:
     """Through the transfer queue and its journal, like the window: a kill or a crash
     leaves every file where `satchel queue resume` picks it up."""
-    account, secret = resolve_account(args)
-    name = journal_account(account)
-
-    providers = CliProviders()
-    providers.add(name, connect(account, secret))
+    workspace = open_workspace()
+    name = choose_account(workspace, args)
+    workspace.provider(name)  # a missing secret stops the command before the queue starts
     return drive_queue(
         lambda queue: queue.enqueue_uploads(name, args.card, args.files),
         concurrency=args.concurrency,
-        providers=providers,
+        workspace=workspace,
     )
 
 

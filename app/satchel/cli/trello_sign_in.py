@@ -16,7 +16,6 @@ from datetime import UTC
 from urllib.parse import urlsplit
 
 from satchel import log
-from satchel.auth.accounts import Account
 from satchel.auth.trello_authorize import (
     DEFAULT_EXPIRATION,
     DEFAULT_PORT,
@@ -28,11 +27,10 @@ from satchel.auth.trello_authorize import (
     paste_url,
     read_pasted_token,
 )
-from satchel.cli.context import account_store, check_keyring, read_secret, secret_store
+from satchel.cli.context import check_keyring, open_workspace, read_secret, sign_in
 from satchel.domain.errors import UsageError
-from satchel.domain.model import Identity
-from satchel.providers.registry import TRELLO_KEY_OPTION
-from satchel.providers.trello import TrelloProvider
+from satchel.domain.model import Account
+from satchel.workspace.kinds import TRELLO_KEY_OPTION
 
 KEYS_PAGE = "https://trello.com/power-ups/admin"
 
@@ -95,12 +93,6 @@ async def _token(args: argparse.Namespace, url: str) -> str:
     return read_pasted_token(read_secret("Token: "))
 
 
-async def _sign_in(args: argparse.Namespace, url: str) -> tuple[str, Identity]:
-    token = await _token(args, url)
-    async with TrelloProvider(url, args.key, token) as provider:
-        return token, await provider.whoami()  # members/me: the token works
-
-
 def _add(args: argparse.Namespace) -> int:
     parts = urlsplit(args.url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
@@ -110,11 +102,10 @@ def _add(args: argparse.Namespace) -> int:
     log.register_secret(args.key)
     url = args.url.rstrip("/")
     name = args.name or parts.netloc
-    secrets = secret_store()
-    check_keyring(secrets, name)
-    token, identity = asyncio.run(_sign_in(args, url))
-    secrets.set(name, token)
-    account_store().add(Account(name, "trello", url, {TRELLO_KEY_OPTION: args.key.strip()}))
+    check_keyring(open_workspace(), name)
+    token = asyncio.run(_token(args, url))
+    # members/me checks the token before it is kept
+    identity = sign_in(Account(name, "trello", url, {TRELLO_KEY_OPTION: args.key.strip()}), token)
     until = (
         f"until {identity.expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         if identity.expires_at

@@ -16,6 +16,17 @@ class NodeKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Account:
+    """A service the user signed in to. Its secret sits in the keyring under `name`."""
+
+    name: str
+    kind: str  # "bearer", "trello", "productive"
+    url: str
+    #: Non-secret options of the dialect (Productive's organization id, Trello's key id...).
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Identity:
     """Who a secret signs in as: the tenant or member, and what it may do."""
 

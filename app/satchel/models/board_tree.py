@@ -17,8 +17,7 @@ from functools import cache
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 
-from satchel.auth.accounts import Account
-from satchel.domain.model import Attachment
+from satchel.domain.model import Account, Attachment
 from satchel.models.roles import COLUMN_TITLES, Column, ItemRole, RowKind
 from satchel.models.tasks import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache

@@ -8,9 +8,8 @@ from pathlib import PurePosixPath
 
 from PySide6.QtCore import Qt
 
-from satchel.auth.accounts import Account
 from satchel.domain import units
-from satchel.domain.model import Attachment, Board, BoardList, Card, Node
+from satchel.domain.model import Account, Attachment, Board, BoardList, Card, Node
 
 _USER = int(Qt.ItemDataRole.UserRole)
 

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from satchel.auth.accounts import Account
 from satchel.domain.errors import SatchelError
-from satchel.domain.model import Attachment, Node
+from satchel.domain.model import Account, Attachment, Node
 from satchel.models.roles import (
     CONTAINERS,
     LOADING_TEXT,

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from satchel.auth.accounts import Account
 from satchel.domain.errors import NoKeyring, SatchelError
+from satchel.domain.model import Account
 from satchel.models.tasks import TaskRunner
 from satchel.ui.account_forms import BearerForm, KindForm
 from satchel.ui.trello_form import TrelloForm

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from satchel.auth.accounts import Account
+from satchel.domain.model import Account
 
 
 class KindForm(QWidget):

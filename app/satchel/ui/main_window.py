@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from satchel import settings
-from satchel.auth.accounts import Account
 from satchel.domain.errors import NetworkError, SatchelError, ServiceUnavailable, SignInRequired
-from satchel.domain.model import Attachment, Board, BoardList, Card
+from satchel.domain.model import Account, Attachment, Board, BoardList, Card
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tasks import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache

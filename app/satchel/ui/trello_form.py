@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from satchel.auth.accounts import Account
 from satchel.auth.trello_authorize import (
     DEFAULT_EXPIRATION,
     DEFAULT_PORT,
@@ -28,8 +27,9 @@ from satchel.auth.trello_authorize import (
     paste_url,
     read_pasted_token,
 )
-from satchel.providers.registry import TRELLO_KEY_OPTION
+from satchel.domain.model import Account
 from satchel.ui.account_forms import KindForm
+from satchel.workspace.kinds import TRELLO_KEY_OPTION
 
 _EXPIRATION_WORDS = {"1hour": "1 hour", "1day": "1 day", "30days": "30 days", "never": "never"}
 

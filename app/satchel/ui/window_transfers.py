@@ -10,8 +10,7 @@ from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from satchel.auth.accounts import Account
-from satchel.domain.model import Attachment, Board, BoardList, Card
+from satchel.domain.model import Account, Attachment, Board, BoardList, Card
 from satchel.models.board_tree import BoardTreeModel
 from satchel.ui.tree_view import local_paths
 from satchel.workspace import Workspace

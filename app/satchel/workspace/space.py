@@ -10,19 +10,26 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from satchel import log
-from satchel.auth.accounts import Account, AccountStore
+from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SecretStore, SessionSecretStore
-from satchel.domain.errors import NoKeyring, NotFound, SatchelError, SignInRequired
-from satchel.domain.model import Identity
+from satchel.domain.errors import NoKeyring, SatchelError, SignInRequired
+from satchel.domain.model import Account, Identity
 from satchel.providers.base import Provider
-from satchel.providers.registry import connect
 from satchel.storage.links import LinkCache
+from satchel.workspace.kinds import connect
 
 logger = logging.getLogger(__name__)
 
 Connector = Callable[[Account, str], Provider]
+#: What to tell a person whose account has no usable secret.
+SignInHint = Callable[[Account], str]
+
+
+def window_hint(account: Account) -> str:
+    return f"Sign in to {account.name} again to continue."
 
 
 @dataclass
@@ -38,9 +45,15 @@ class Workspace:
         secrets: SecretStore,
         *,
         connector: Connector = connect,
+        sign_in_hint: SignInHint = window_hint,
+        keyring_optional: bool = True,
     ) -> None:
+        """`keyring_optional=False` lets NoKeyring out of secret lookups (the command line
+        says so); the window treats a missing keyring as "sign in again"."""
         self._store = accounts
         self._secrets = secrets
+        self._hint = sign_in_hint
+        self._keyring_optional = keyring_optional
         self._session = SessionSecretStore()  # chosen by the user when no keyring exists
         self._connector = connector
         self._transient: dict[str, Account] = {}  # demo accounts: never written to disk
@@ -49,6 +62,14 @@ class Workspace:
         # Providers of signed-out accounts: closed at the end, as requests may still be running.
         self._closing: list[Provider] = []
 
+    @classmethod
+    def of_this_user(cls, **options: Any) -> Workspace:
+        """The user's accounts (in the config dir) with their secrets in the OS keyring."""
+        from satchel import paths
+        from satchel.auth.secrets import KeyringSecretStore
+
+        return cls(AccountStore(paths.config_dir()), KeyringSecretStore(), **options)
+
     # --- the account list ------------------------------------------------------------------
 
     def accounts(self) -> list[Account]:
@@ -56,10 +77,23 @@ class Workspace:
         return [*saved, *self._transient.values()]
 
     def account(self, name: str) -> Account:
-        for account in self.accounts():
-            if account.name == name:
-                return account
-        raise NotFound(f"There is no account named {name!r}.")
+        return self.find(name)
+
+    def find(self, name: str | None) -> Account:
+        """The named account, or the only one when no name is given."""
+        return self._store.find(name, self.accounts())
+
+    def add_transient(self, account: Account, secret: str) -> None:
+        """An account for this run only, trusted without asking the service (the
+        environment's account of a script: its first request checks the secret)."""
+        log.register_secret(secret)
+        self._transient[account.name] = account
+        self._session.set(account.name, secret)
+
+    def use_secret(self, name: str, secret: str) -> None:
+        """Use this secret for the account during this run, in place of the keyring's."""
+        log.register_secret(secret)
+        self._session.set(name, secret)
 
     def needs_sign_in(self, name: str) -> bool:
         return name in self._signed_out or self._secret(name) is None
@@ -69,6 +103,8 @@ class Workspace:
     def _secret(self, name: str) -> str | None:
         secret = self._session.get(name)
         if secret is None and name not in self._transient:
+            if not self._keyring_optional:
+                return self._secrets.get(name)
             with contextlib.suppress(NoKeyring):
                 secret = self._secrets.get(name)
         return secret
@@ -81,7 +117,7 @@ class Workspace:
         account = self.account(name)
         secret = None if name in self._signed_out else self._secret(name)
         if secret is None:
-            raise SignInRequired(f"Sign in to {account.name} again to continue.")
+            raise SignInRequired(self._hint(account))
         log.register_secret(secret)
         live = _Live(self._connector(account, secret), LinkCache())
         self._live[name] = live
@@ -125,13 +161,21 @@ class Workspace:
         if live is not None:
             self._closing.append(live.provider)
 
-    async def remove(self, name: str) -> None:
+    async def remove(self, name: str) -> SatchelError | None:
         """Give the secret up on the service where it can be revoked (Trello), then forget
-        the account and delete its secret from wherever it was kept."""
+        the account and delete its secret from wherever it was kept. Returns why the
+        service did not revoke it, if it did not."""
+        refused: SatchelError | None = None
         try:
-            await self.provider(name).sign_out()
-        except SatchelError as error:  # revoking is a courtesy: removal goes on regardless
-            logger.warning("could not sign %s out on the service: %s", name, error.message)
+            provider: Provider | None = self.provider(name)
+        except SatchelError:  # no secret (or no keyring): nothing to revoke
+            provider = None
+        if provider is not None:
+            try:
+                await provider.sign_out()
+            except SatchelError as error:  # revoking is a courtesy: removal goes on
+                logger.warning("could not sign %s out on the service: %s", name, error.message)
+                refused = error
         await self._drop(name)
         self._session.delete(name)
         if self._transient.pop(name, None) is None:
@@ -139,6 +183,7 @@ class Workspace:
                 self._secrets.delete(name)
             self._store.remove(name)
         self._signed_out.discard(name)
+        return refused
 
     async def _drop(self, name: str) -> None:
         live = self._live.pop(name, None)
