@@ -96,11 +96,11 @@ class Desktop:
         """The queue and its journal; imported and made once the window shows (they bring
         the whole HTTP stack, which start-up need not wait for)."""
         from satchel.transfers.journal import FILE_NAME, Journal
-        from satchel.transfers.queue import TransferQueue
         from satchel.ui.transfer_actions import TransferActions
+        from satchel.workspace.transfers import open_queue
 
         self.journal = Journal(paths.data_dir() / FILE_NAME)
-        self.queue = TransferQueue(self.journal, self.workspace.provider)
+        self.queue = open_queue(self.workspace, self.journal)
         transfers = TransferActions(self.queue, self.runner)
         if QSystemTrayIcon.isSystemTrayAvailable():
             transfers.tray = QSystemTrayIcon(self.app.windowIcon(), self.app)

@@ -96,14 +96,14 @@ async def queue_rig(
 ) -> AsyncIterator[WindowRig]:
     """The window with a real transfer queue and journal, as the app builds it."""
     from satchel.transfers.journal import Journal
-    from satchel.transfers.queue import TransferQueue
     from satchel.ui.transfer_actions import TransferActions
+    from satchel.workspace.transfers import open_queue
 
     secrets = SessionSecretStore()
     workspace = Workspace(AccountStore(paths.config_dir()), secrets)
     runner = TaskRunner()
     journal = Journal(paths.data_dir() / "transfers.db")
-    queue = TransferQueue(journal, workspace.provider)
+    queue = open_queue(workspace, journal)
     transfers = TransferActions(queue, runner)
     cache = ContentCache(paths.cache_dir() / "content", 64 * 1024 * 1024)
     window = MainWindow(workspace, runner, cache, app_icon(), transfers)

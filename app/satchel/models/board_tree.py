@@ -24,10 +24,13 @@ from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_loader import TreeLoader
 from satchel.models.tree_nodes import LOAD, REFRESH, Item, LoadState, NodeTree, TreeNode, walk
 from satchel.models.tree_rows import TreeRowsModel
+from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.paths import resources_dir
 from satchel.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
+
+REFRESH_CARDS_MS = 400  # a batch of uploads landing refreshes each card once
 
 _INVALID = QModelIndex()
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -77,6 +80,12 @@ class BoardTreeModel(TreeRowsModel):
         self._root = self._tree.root
         self._status_due: list[int] = []  # nodes whose "Loading…" row is to be shown
         self._loader = TreeLoader(self, workspace, runner)
+        self._cards_to_refresh: set[tuple[str, str]] = set()
+        self._refresh_cards_timer = QTimer(self, singleShot=True, interval=REFRESH_CARDS_MS)
+        self._refresh_cards_timer.timeout.connect(self._on_refresh_cards_timer_timeout)
+        self._changes = WorkspaceChanges(workspace, self)
+        self._changes.card_changed.connect(self._on_changes_card_changed)
+        self._changes.sign_in_required.connect(self._on_changes_sign_in_required)
         self.reload_accounts()
 
     @property
@@ -299,13 +308,27 @@ class BoardTreeModel(TreeRowsModel):
     def _sign_out(self, account: str, *, tell: bool) -> None:
         """The service refused the account's secret; `tell`: ask to sign in even if known."""
         node = self._account_node(account)
-        newly = node is not None and not node.signed_out
-        if node is not None and newly:
+        if (node is not None and not node.signed_out) or tell:
+            self._workspace.mark_signed_out(account)  # every view hears it, this one too
+
+    def _on_changes_sign_in_required(self, account: str) -> None:
+        node = self._account_node(account)
+        if node is not None and not node.signed_out:
             node.signed_out = True
             self._changed(node)
-        if newly or tell:
-            self._workspace.mark_signed_out(account)
-            self.sign_in_required.emit(account)
+        self.sign_in_required.emit(account)
+
+    def _on_changes_card_changed(self, account: str, card_id: str) -> None:
+        # A batch of uploads landing refreshes each card once.
+        self._cards_to_refresh.add((account, card_id))
+        self._refresh_cards_timer.start()
+
+    def _on_refresh_cards_timer_timeout(self) -> None:
+        cards, self._cards_to_refresh = self._cards_to_refresh, set()
+        for account, card_id in cards:
+            index = self.index_for(account, card_id)
+            if index.isValid():
+                self.refresh(index)
 
     def _show_due_status_rows(self) -> None:
         due, self._status_due = self._status_due, []

@@ -90,8 +90,6 @@ class _Bridge(TransferListener):
 
 
 class TransferListModel(QAbstractTableModel):
-    #: An upload landed on this card: its attachments in the tree need a refresh.
-    upload_landed = Signal(str, str)  # account, card id
     #: The whole queue's progress, on the repaint timer and on every change.
     totals_changed = Signal(object)  # Totals
     #: Everything queued since the queue was last idle is finished.
@@ -185,8 +183,6 @@ class TransferListModel(QAbstractTableModel):
 
     def item_changed(self, row: int, item: TransferItem) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(TransferColumn) - 1))
-        if item.state is State.DONE and item.direction is Direction.UPLOAD and item.card_id:
-            self.upload_landed.emit(item.account, item.card_id)
         self.refresh_totals()
 
     def refresh_totals(self) -> None:

@@ -37,10 +37,6 @@ def _until(expires_at: datetime) -> str:
 class AttachmentActions(QObject):
     #: A short note for the status bar ("Link copied…").
     told = Signal(str)
-    #: The account's secret was refused: the window asks for a new one.
-    sign_in_required = Signal(str)
-    #: Something changed on the service under this card: refresh it in the tree.
-    card_changed = Signal(str, str)  # account name, card id
 
     def __init__(
         self,
@@ -207,7 +203,7 @@ class AttachmentActions(QObject):
                 self.clear_preview()
             self.told.emit(f"Deleted {attachment.name}.")
             if attachment.card_id:
-                self.card_changed.emit(account, attachment.card_id)
+                self._workspace.card_changed(account, attachment.card_id)
 
         self._run(account, remove(), f"Deleting {attachment.name}", removed)
 
@@ -228,8 +224,7 @@ class AttachmentActions(QObject):
         self._runner.run(work, label, on_done=on_done, on_error=failed)
 
     def _signed_out(self, account: str) -> None:
-        self._workspace.mark_signed_out(account)
-        self.sign_in_required.emit(account)
+        self._workspace.mark_signed_out(account)  # the window and the tree answer it
 
 
 def _ignore(_done: int, _total: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +30,7 @@ from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tasks import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_filter import TreeFilterModel
+from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.about_dialog import AboutDialog
 from satchel.ui.account_dialog import AccountDialog
@@ -47,7 +47,6 @@ if TYPE_CHECKING:  # the transfer modules load after the window shows (start-up 
     from satchel.ui.transfer_actions import TransferActions
 
 PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
-REFRESH_CARDS_MS = 400  # a batch of uploads landing refreshes each card once
 EXPAND_MS = 500  # while a crawl feeds the filter, open the paths to new matches this often
 
 
@@ -83,9 +82,7 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
             self, title, str(Path.home())
         )[0]
         self.transfers: TransferActions | None = None
-        self._cards_to_refresh: set[tuple[str, str]] = set()
-        self._refresh_cards_timer = QTimer(self, singleShot=True, interval=REFRESH_CARDS_MS)
-        self._refresh_cards_timer.timeout.connect(self._refresh_landed_cards)
+        self.changes = WorkspaceChanges(workspace, self)
 
         self.thumbnails = ThumbnailCache(workspace, parent=self)
         self.model = BoardTreeModel(workspace, runner, self, thumbnails=self.thumbnails)
@@ -203,11 +200,9 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.tree.open_requested.connect(self._open_index)
         self.tree.menu_requested.connect(self._on_tree_menu_requested)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
-        self.model.sign_in_required.connect(self._on_sign_in_required)
+        self.changes.sign_in_required.connect(self._on_sign_in_required)
         self.model.loaded.connect(self._on_model_loaded)
-        self.attachments.sign_in_required.connect(self._on_sign_in_required)
         self.attachments.told.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.attachments.card_changed.connect(self._on_card_changed)
         self.runner.failed.connect(self.show_error)
         self.runner.busy_changed.connect(self._on_runner_busy_changed)
 
@@ -216,7 +211,6 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.transfers = transfers
         self.transfers_dock.setWidget(transfers.panel)
         transfers.told.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        transfers.model.upload_landed.connect(self._on_upload_landed)
         transfers.model.totals_changed.connect(self._on_transfer_totals_changed)
         self._update_actions()
 
@@ -362,11 +356,9 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
     def refresh(self) -> None:
         index = self._source(self.tree.currentIndex())
         account, node = self.model.account_of(index), self.model.node_at(index)
-        names = [account] if account else [a.name for a in self.workspace.accounts()]
-        for name in names:  # dialects that read ahead (Trello) must ask the service again
-            with contextlib.suppress(SatchelError):
-                provider = self.workspace.provider(name)
-                provider.forget(node if isinstance(node, Board | BoardList | Card) else None)
+        self.workspace.forget_cached(
+            account, node if isinstance(node, Board | BoardList | Card) else None
+        )
         self.model.refresh(index if index.isValid() else None)
 
     def save_as(self, account: str, attachment: Attachment) -> None:
@@ -472,11 +464,6 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.error_bar.dismiss()
         self.model.account_signed_in(name)
         self.statusBar().showMessage(f"Signed in to {name} again.", 5000)
-
-    def _on_card_changed(self, account: str, card_id: str) -> None:
-        index = self.model.index_for(account, card_id)
-        if index.isValid():
-            self.model.refresh(index)
 
     def _on_runner_busy_changed(self, busy: bool, label: str) -> None:
         self.activity_bar.setVisible(busy)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QStatusBar
 
@@ -30,8 +30,6 @@ class WindowTransfersMixin:
     confirm: Callable[[str, str], bool]
     choose_folder: Callable[[str], str]
     choose_files: Callable[[str], list[str]]
-    _cards_to_refresh: set[tuple[str, str]]
-    _refresh_cards_timer: QTimer
     statusBar: Callable[[], QStatusBar]
     selected: Callable[[], tuple[str | None, object]]
     _source: Callable[[QModelIndex], QModelIndex]
@@ -101,17 +99,6 @@ class WindowTransfersMixin:
         event.acceptProposedAction()
         if type(event) is QDropEvent:  # not a move, which is a drop event too
             self.upload_to(account, card_id, local_paths(event))
-
-    def _on_upload_landed(self, account: str, card_id: str) -> None:
-        self._cards_to_refresh.add((account, card_id))
-        self._refresh_cards_timer.start()
-
-    def _refresh_landed_cards(self) -> None:
-        cards, self._cards_to_refresh = self._cards_to_refresh, set()
-        for account, card_id in cards:
-            index = self.model.index_for(account, card_id)
-            if index.isValid():
-                self.model.refresh(index)
 
     def _on_transfer_totals_changed(self, totals: Totals) -> None:
         from satchel.models.transfer_list import human_bytes

@@ -16,9 +16,10 @@ from satchel import log
 from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SecretStore, SessionSecretStore
 from satchel.domain.errors import NoKeyring, SatchelError, SignInRequired
-from satchel.domain.model import Account, Identity
+from satchel.domain.model import Account, Identity, Node
 from satchel.providers.base import Provider
 from satchel.storage.links import LinkCache
+from satchel.workspace.changes import ChangeFeed
 from satchel.workspace.kinds import connect
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,8 @@ class Workspace:
         self._signed_out: set[str] = set()
         # Providers of signed-out accounts: closed at the end, as requests may still be running.
         self._closing: list[Provider] = []
+        #: "A card's attachments changed" and "sign in again", for every view to answer.
+        self.changes = ChangeFeed()
 
     @classmethod
     def of_this_user(cls, **options: Any) -> Workspace:
@@ -160,6 +163,19 @@ class Workspace:
         live = self._live.pop(name, None)
         if live is not None:
             self._closing.append(live.provider)
+        self.changes.sign_in_required(name)
+
+    def card_changed(self, account: str, card_id: str) -> None:
+        """Attachments were added to or deleted from the card: tell every view."""
+        self.changes.card_changed(account, card_id)
+
+    def forget_cached(self, account: str | None, node: Node | None) -> None:
+        """A refresh: providers that read ahead (Trello) must ask the service again for
+        what is under `node` (everything when None), for one account or all."""
+        names = [account] if account else [a.name for a in self.accounts()]
+        for name in names:
+            with contextlib.suppress(SatchelError):
+                self.provider(name).forget(node)
 
     async def remove(self, name: str) -> SatchelError | None:
         """Give the secret up on the service where it can be revoked (Trello), then forget
