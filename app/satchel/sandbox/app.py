@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -18,6 +18,7 @@ from satchel.sandbox import problems
 from satchel.sandbox.bearer.api import BearerApi, BearerSettings
 from satchel.sandbox.bearer.auth import BearerAuthMiddleware
 from satchel.sandbox.orphan_sweep import run_sweeper
+from satchel.sandbox.productive.api import ProductiveApi, ProductiveSettings
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello.api import TrelloApi, TrelloSettings
@@ -31,6 +32,7 @@ DEFAULT_ORPHAN_GRACE_SECONDS = 3600.0
 class SandboxSettings:
     max_upload_size: int = DEFAULT_MAX_UPLOAD_SIZE
     orphan_grace_seconds: float = DEFAULT_ORPHAN_GRACE_SECONDS
+    productive: ProductiveSettings = field(default_factory=ProductiveSettings)
 
 
 async def _on_problem(_request: Request, error: Exception) -> Response:
@@ -78,8 +80,13 @@ def create_app(
 
     bearer = BearerApi(store, storage, BearerSettings(settings.max_upload_size))
     trello = TrelloApi(store, storage, TrelloSettings(settings.max_upload_size))
+    productive = ProductiveApi(store, storage, settings.productive)
     app = Starlette(
-        routes=[*bearer.routes(), Mount("/1", app=trello.app())],
+        routes=[
+            *bearer.routes(),
+            Mount("/1", app=trello.app()),
+            Mount("/api/v2", app=productive.app()),
+        ],
         middleware=[*outer_middleware, Middleware(BearerAuthMiddleware, store=store)],
         exception_handlers={
             problems.Problem: _on_problem,

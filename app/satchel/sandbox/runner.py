@@ -16,9 +16,10 @@ import os
 import signal
 import socket
 import sys
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 
@@ -33,6 +34,11 @@ from satchel.sandbox.app import (
 )
 from satchel.sandbox.big_board import seed_big_board
 from satchel.sandbox.local_s3 import DEFAULT_BUCKET, ExternalS3, running_s3
+from satchel.sandbox.productive import demo as productive_demo
+from satchel.sandbox.productive.api import ProductiveSettings
+from satchel.sandbox.productive.files import FilesHost
+from satchel.sandbox.productive.limits import ORGANIZATION_BUDGET, TOKEN_BUDGET, Budget
+from satchel.sandbox.productive.store import ProductiveStore
 from satchel.sandbox.s3 import S3Gateway, StorageUnavailable
 from satchel.sandbox.seaweed import SeaweedError
 from satchel.sandbox.storage_gate import StorageGate
@@ -85,7 +91,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="add to the first demo tenant, once, a board of 5,000 cards and 20,000 attachments",
     )
+    productive = parser.add_argument_group("Productive dialect (/api/v2)")
+    productive.add_argument(
+        "--productive-policy-ttl", type=float, default=60.0, metavar="MINUTES",
+        help="how long an upload policy lives (default 60)",
+    )  # fmt: skip
+    productive.add_argument(
+        "--productive-limits", type=_budgets, metavar="N/S,N/S",
+        default=(TOKEN_BUDGET, ORGANIZATION_BUDGET),
+        help="requests per seconds, per token and per organization (default 100/10,4000/1800)",
+    )  # fmt: skip
     faults.add_arguments(parser)  # --faults, --faults-seed: create_app's outer_middleware
+
+
+def _budgets(text: str) -> tuple[Budget, Budget]:
+    token, _, organization = text.partition(",")
+    try:
+        return Budget.parse(token), Budget.parse(organization or token)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 class _StopRequested(Exception):
@@ -131,6 +155,7 @@ def _storage_ready(store: Store, gateway: S3Gateway) -> bool:
     try:
         gateway.ensure_bucket()
         demo.upload_pending(store, gateway)
+        productive_demo.upload_pending(store, gateway)
     except StorageUnavailable as error:
         log.warning(
             "S3 at %s is unreachable (%s); storage requests get 503 until it answers",
@@ -141,26 +166,45 @@ def _storage_ready(store: Store, gateway: S3Gateway) -> bool:
     return True
 
 
-async def _serve(app: Any, sock: socket.socket, ready_line: dict[str, Any]) -> None:
+def _server(app: Any, lifespan: Literal["on", "off"]) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
         log_config=None,  # our root logger (stderr, secrets scrubbed) gets everything
         access_log=True,
-        lifespan="on",
+        lifespan=lifespan,
         server_header=False,
         timeout_graceful_shutdown=5,
     )
-    server = uvicorn.Server(config)
+    return uvicorn.Server(config)
+
+
+async def _serve(
+    app: Any, sock: socket.socket, files: tuple[Any, socket.socket], ready_line: dict[str, Any]
+) -> None:
+    """The service and Productive's files host (its own origin), until both stop."""
+    server, files_server = _server(app, "on"), _server(files[0], "off")
+    # uvicorn's signal handling: the one that captures signals must be the last to start.
+    files_serving = asyncio.create_task(files_server.serve(sockets=[files[1]]))
     serving = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if serving.done():
-            await serving
-            raise RuntimeError("The server stopped before it started.")
+    while not (server.started and files_server.started):
+        for task in (serving, files_serving):
+            if task.done():
+                await task
+                raise RuntimeError("The server stopped before it started.")
         await asyncio.sleep(0.02)
     sys.stdout.write(json.dumps(ready_line) + "\n")
     sys.stdout.flush()
     log.info("Ready at %s", ready_line["base_url"])
-    await serving
+    try:
+        await serving
+    finally:
+        files_server.should_exit = True
+        await files_serving
+
+
+def _upload_demo_files(store: Store, gateway: S3Gateway) -> None:
+    demo.upload_pending(store, gateway)
+    productive_demo.upload_pending(store, gateway)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -179,31 +223,49 @@ def run(args: argparse.Namespace) -> int:
         with contextlib.ExitStack() as cleanup:
             sock = _listen(args.host, args.port)
             cleanup.callback(sock.close)
+            files_sock = _listen(args.host, 0)
+            cleanup.callback(files_sock.close)
             s3_settings = cleanup.enter_context(running_s3(data_dir, args.s3_bucket, external))
             gateway = S3Gateway(s3_settings)
             store = Store(data_dir / DB_FILE)
             cleanup.callback(store.close)
             demo.seed_if_new(store, data_dir)
+            productive_demo.seed_if_new(store, data_dir)
             if args.big_board:
                 seed_big_board(store)
             storage = StorageGate(
                 gateway,
                 ready=_storage_ready(store, gateway),
-                on_ready=functools.partial(demo.upload_pending, store, gateway),
+                on_ready=functools.partial(_upload_demo_files, store, gateway),
             )
-            settings = SandboxSettings(args.max_upload_size, args.orphan_grace)
+            token_budget, organization_budget = args.productive_limits
+            productive = ProductiveSettings(
+                files_url=_base_url(files_sock),
+                max_upload_size=args.max_upload_size,
+                policy_ttl=timedelta(minutes=args.productive_policy_ttl),
+                per_token=token_budget,
+                per_organization=organization_budget,
+            )
+            settings = SandboxSettings(args.max_upload_size, args.orphan_grace, productive)
+            storage_url = f"{s3_settings.endpoint.rstrip('/')}/{s3_settings.bucket}"
+            files_app = FilesHost(ProductiveStore(store), storage).app()
             ready_line = {
                 "base_url": _base_url(sock),
                 "s3_endpoint": s3_settings.endpoint,
                 "data_dir": str(data_dir),
                 "tenants": demo.read_handout(data_dir),
                 "trello": trello_demo.handout(store, data_dir),
+                "productive": productive_demo.handout(
+                    store,
+                    data_dir,
+                    {"storage_url": storage_url, "files_url": productive.files_url},
+                ),
             }
             # uvicorn traps SIGINT/SIGTERM while it serves, then re-raises them into our
             # handler after its shutdown: that unwinds here, through the clean-up above.
             outer = faults.middleware(args, gateway)
             app = create_app(store, storage, settings, outer_middleware=outer)
-            asyncio.run(_serve(app, sock, ready_line))
+            asyncio.run(_serve(app, sock, (files_app, files_sock), ready_line))
     except _StopRequested:
         pass
     except (SeaweedError, OSError) as error:
