@@ -21,6 +21,10 @@ class JsonObject:
     def _missing(self, key: str, wanted: str) -> MalformedResponse:
         return malformed(f"{self.what}.{key} is missing or not {wanted}")
 
+    def raw(self, key: str) -> Any:
+        """The value as decoded, for fields whose type varies (read it with care)."""
+        return self._data.get(key)
+
     def has(self, key: str) -> bool:
         return self._data.get(key) is not None
 

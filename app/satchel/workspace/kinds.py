@@ -7,6 +7,10 @@ credentials travel:
   service's base URL); `Account.options["key"]` is the application key, which is not a
   secret (Trello puts it in authorize URLs) and is needed to sign in again; the secret
   (the keyring's entry) is the user's token alone.
+- productive: `Account.url` is the API's root (https://api.productive.io, or the local
+  service's base URL); `Account.options` holds `organization_id` and, for other
+  deployments than Productive's own, `storage_url` (the upload bucket) and `app_url`
+  (the web app, for task links); the secret is the API token.
 """
 
 from __future__ import annotations
@@ -41,9 +45,36 @@ def _trello(account: Account, secret: str) -> Provider:
     return TrelloProvider(account.url, key, secret)
 
 
+#: Where a Productive account keeps its organization id and, off Productive, its hosts.
+ORGANIZATION_OPTION, STORAGE_URL_OPTION, APP_URL_OPTION = (
+    "organization_id",
+    "storage_url",
+    "app_url",
+)
+
+
+def _productive(account: Account, secret: str) -> Provider:
+    from satchel.providers import productive
+
+    organization = account.options.get(ORGANIZATION_OPTION)
+    if not organization:
+        raise UsageError(
+            f"Productive account {account.name!r} has no organization id. Add it again with "
+            "'satchel account add productive --organization ID'."
+        )
+    return productive.ProductiveProvider(
+        account.url,
+        secret,
+        organization,
+        storage_url=account.options.get(STORAGE_URL_OPTION, productive.PRODUCTIVE_STORAGE),
+        app_url=account.options.get(APP_URL_OPTION, productive.PRODUCTIVE_APP),
+    )
+
+
 FACTORIES: dict[str, Factory] = {
     "bearer": _bearer,
     "trello": _trello,
+    "productive": _productive,
 }
 KINDS = tuple(FACTORIES)
 

@@ -1,0 +1,163 @@
+"""Talking to Productive: its three headers, pacing with 429 retries, JSON:API errors.
+
+Every request carries `X-Auth-Token` (to the API's own origin only), `X-Organization-Id`
+and `Content-Type: application/vnd.api+json`, GETs included (else 415). Budgets:
+100 requests / 10 s per token and 4,000 / 30 min per organization; a 429 says in
+`X-RateLimit-Reset` how many seconds to wait (PROTOCOLS.md §2).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from satchel import log as satchel_log
+from satchel.domain.errors import (
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Rejected,
+    SatchelError,
+    SignInRequired,
+)
+from satchel.providers.http import (
+    HeaderAuth,
+    error_for_response,
+    make_api_client,
+    malformed,
+    network_error,
+)
+from satchel.providers.jsonapi import read_errors
+from satchel.providers.pacing import Backoff, Pacer
+
+log = logging.getLogger(__name__)
+
+MEDIA_TYPE = "application/vnd.api+json"
+_DETAIL_LIMIT = 500
+_WHERE = "Settings → API integrations"
+_READ_ONLY = (
+    "Productive refused the change: this token is read-only (or its person may not change "
+    f"this item). Make a read/write token in Productive's {_WHERE} and sign in again with it."
+)
+
+
+def make_productive_client(api_url: str, organization_id: str) -> httpx.AsyncClient:
+    client = make_api_client(api_url)
+    client.headers.update(
+        {"Content-Type": MEDIA_TYPE, "Accept": MEDIA_TYPE, "X-Organization-Id": organization_id}
+    )
+    return client
+
+
+def token_auth(api_url: str, token: str) -> HeaderAuth:
+    """The token header, for the API's own origin only; the token kept out of logs."""
+    satchel_log.register_secret(token)
+    return HeaderAuth(api_url, "X-Auth-Token", token)
+
+
+def reset_seconds(headers: httpx.Headers) -> float | None:
+    """`X-RateLimit-Reset`: seconds until the budget allows requests again."""
+    value = (headers.get("X-RateLimit-Reset") or "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def productive_error(response: httpx.Response, *, write: bool = False) -> SatchelError:
+    """The domain error for a Productive error answer whose body has been read."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    errors = read_errors(body)
+    first = errors[0] if errors else None
+    status = response.status_code
+    words = ": ".join(p for p in (first.title, first.detail) if p) if first else ""
+    detail = satchel_log.redact(words or response.text.strip())[:_DETAIL_LIMIT] or None
+    if status == 401:
+        return SignInRequired(
+            "Productive no longer accepts this account's token (revoked, or not valid for "
+            f"this organization). Make a token in Productive's {_WHERE} and sign in again.",
+            detail=detail,
+        )
+    if status == 403:
+        if write:
+            return PermissionDenied(_READ_ONLY, detail=detail)
+        return PermissionDenied(
+            "Productive does not let this account see that item. Ask the organization's "
+            "admin for access; the rest of the account works as before.",
+            detail=detail,
+        )
+    if status == 404:
+        return NotFound(
+            "It is no longer on Productive, or this account cannot see it. Refresh to see "
+            "what Productive holds now.",
+            detail=detail,
+        )
+    if status == 422:
+        attribute = first.attribute if first else None
+        named = f" the value of “{attribute}”" if attribute else " the request"
+        said = f": {first.detail}" if first and first.detail else "."
+        return Rejected(f"Productive refused{named}{said}", detail=detail)
+    if status in {400, 415}:
+        return SatchelError(
+            f"Satchel sent Productive a request it does not understand ({status} "
+            f"{first.title if first else 'Bad Request'}). This is a bug in Satchel: please "
+            "report it.",
+            detail=detail,
+        )
+    if status == 429:
+        return RateLimited(
+            "Productive asks Satchel to slow down (too many requests). Try again in a minute.",
+            detail=detail,
+            retry_after=reset_seconds(response.headers),
+        )
+    return error_for_response(response, credential_noun="token")
+
+
+class ProductiveHttp:
+    """Sends requests through the account's pacers, waits out 429s, maps errors."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        auth: HeaderAuth,
+        pacers: Sequence[Pacer],
+        backoff: Backoff,
+    ) -> None:
+        self.client = client
+        self.auth = auth
+        self.pacers = tuple(pacers)
+        self.backoff = backoff
+
+    async def send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request (no redirect followed): a 2xx or 3xx answer, else a domain error."""
+        tries = self.backoff.retries + 1
+        write = method not in {"GET", "HEAD"}
+        for number in range(tries):
+            for pacer in self.pacers:
+                await pacer.acquire()
+            try:
+                response = await self.client.request(
+                    method, url, auth=self.auth, follow_redirects=False, **kwargs
+                )
+            except httpx.TransportError as error:
+                raise network_error(error, "Productive") from None
+            except httpx.DecodingError as error:
+                raise malformed("undecodable body", str(error)) from None
+            log.debug("%s %s -> %s", method, response.request.url.path, response.status_code)
+            if response.status_code < 400:
+                return response
+            if response.status_code == 429 and number + 1 < tries:
+                delay = self.backoff.delay(number, reset_seconds(response.headers))
+                log.info("Productive said 429; waiting %.1f s before trying again", delay)
+                for pacer in self.pacers:
+                    pacer.hold_off(delay)
+                continue
+            raise productive_error(response, write=write)
+        raise AssertionError("unreachable")
