@@ -24,6 +24,7 @@ from satchel.storage.content_cache import ContentCache
 from satchel.ui.error_funnel import ErrorFunnel
 from satchel.ui.main_window import MainWindow
 from satchel.workspace import Workspace
+from satchel.workspace.content import ContentService
 from satchel.workspace.kinds import TRELLO_KEY_OPTION
 
 if TYPE_CHECKING:
@@ -141,7 +142,8 @@ def build(argv: Sequence[str]) -> Desktop:
     runner = TaskRunner()
     cache_limit = settings.CACHE_MAX_MB.get(settings.open_settings()) * 1024 * 1024
     cache = ContentCache(paths.cache_dir() / "content", cache_limit)
-    window = MainWindow(workspace, runner, cache, icon)
+    content = ContentService(workspace, cache, paths.cache_dir() / "thumbnails")
+    window = MainWindow(workspace, runner, content, icon)
     funnel = ErrorFunnel(window.show_unexpected, window.show_error)
     funnel.install(loop)
     return Desktop(app, loop, window, workspace, runner, funnel, DemoAccounts(window))

@@ -16,13 +16,21 @@ from satchel.domain.model import Attachment, Preview
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tasks import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
+from satchel.storage.content_cache import ContentCache
 from satchel.workspace import Workspace
+from satchel.workspace.content import ContentService
 from tests.models.conftest import child, fetch, next_emit
 from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
 from tests.support.trello import trello_workspace
 
 TRELLO = "Trello"
+
+
+def _content(workspace: Workspace, tmp_path: Path) -> ContentService:
+    return ContentService(workspace, ContentCache(tmp_path / "content"), tmp_path / "thumbnails")
+
+
 _DECORATION = Qt.ItemDataRole.DecorationRole
 
 
@@ -52,7 +60,7 @@ async def test_an_image_row_shows_its_preview_once_fetched(
     trello: Workspace, tmp_path: Path
 ) -> None:
     runner = TaskRunner()
-    cache = ThumbnailCache(trello, tmp_path / "thumbnails")
+    cache = ThumbnailCache(_content(trello, tmp_path))
     model = BoardTreeModel(trello, runner, thumbnails=cache)
     try:
         image = await _expand_to(
@@ -92,7 +100,7 @@ async def test_a_broken_preview_is_asked_for_once(trello: Workspace, tmp_path: P
     url = image.previews[0].url.replace(image.previews[0].id, "no-such-preview")
     gone = Preview("no-such-preview", url, 64, 64)
     broken = dataclasses.replace(image, previews=(gone,))
-    cache = ThumbnailCache(trello, tmp_path / "thumbnails")
+    cache = ThumbnailCache(_content(trello, tmp_path))
 
     assert cache.icon(TRELLO, broken) is None
     assert cache.fetching == 1
@@ -106,7 +114,7 @@ async def test_a_broken_preview_is_asked_for_once(trello: Workspace, tmp_path: P
 async def test_bearer_attachments_never_fetch_a_thumbnail(
     workspace: Workspace, runner: TaskRunner, tmp_path: Path
 ) -> None:
-    cache = ThumbnailCache(workspace, tmp_path / "thumbnails")
+    cache = ThumbnailCache(_content(workspace, tmp_path))
     model = BoardTreeModel(workspace, runner, thumbnails=cache)
     plain = BoardTreeModel(workspace, runner)
     path = ("Website Relaunch", "Backlog", "Homepage hero", "Homepage hero.png")

@@ -140,7 +140,7 @@ async def test_window_state_is_remembered_without_secrets(rig: WindowRig, rw_key
     rig.window.splitter.setSizes([300, 700])
     rig.window.tree.setColumnWidth(0, 411)
     rig.window.save_state()
-    again = MainWindow(rig.workspace, rig.window.runner, rig.window.attachments._cache,
+    again = MainWindow(rig.workspace, rig.window.runner, rig.window.attachments._content,
                        rig.window.app_icon)  # fmt: skip
     assert again.tree.columnWidth(0) == 411
     from satchel import paths
@@ -160,9 +160,11 @@ def test_standard_shortcuts(qtbot, isolated_paths) -> None:
     from satchel.models.tasks import TaskRunner
     from satchel.storage.content_cache import ContentCache
     from satchel.workspace import Workspace
+    from satchel.workspace.content import ContentService
 
     workspace = Workspace(AccountStore(isolated_paths / "config"), SessionSecretStore())
-    window = MainWindow(workspace, TaskRunner(), ContentCache(isolated_paths / "c"), app_icon())
+    content = ContentService(workspace, ContentCache(isolated_paths / "c"), isolated_paths / "t")
+    window = MainWindow(workspace, TaskRunner(), content, app_icon())
     qtbot.addWidget(window)
     a = window.actions_
     assert (

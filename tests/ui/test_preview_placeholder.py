@@ -19,6 +19,7 @@ from satchel.storage.content_cache import ContentCache
 from satchel.ui.attachment_actions import AttachmentActions
 from satchel.ui.preview import PreviewPage, PreviewPane
 from satchel.workspace import Workspace
+from satchel.workspace.content import ContentService
 from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
 from tests.support.trello import trello_workspace
@@ -70,8 +71,9 @@ async def test_the_larger_preview_stands_in_until_the_file_is_here(
 ) -> None:
     image = await _hero_image(trello)
     runner, content = TaskRunner(), GatedCache(tmp_path / "content")
-    thumbnails = ThumbnailCache(trello, tmp_path / "thumbnails")
-    actions = AttachmentActions(trello, runner, content, pane, thumbnails=thumbnails)
+    service = ContentService(trello, content, tmp_path / "thumbnails")
+    thumbnails = ThumbnailCache(service)
+    actions = AttachmentActions(service, runner, pane, thumbnails=thumbnails)
     placeholder = pane.loading_view.placeholder
     try:
         actions.preview(TRELLO, image)

@@ -19,6 +19,7 @@ from satchel.models.tasks import TaskRunner
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.main_window import MainWindow
 from satchel.workspace import Workspace
+from satchel.workspace.content import ContentService
 from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
 
@@ -70,6 +71,11 @@ def isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def _content(workspace: Workspace) -> ContentService:
+    cache = ContentCache(paths.cache_dir() / "content", 64 * 1024 * 1024)
+    return ContentService(workspace, cache, paths.cache_dir() / "thumbnails")
+
+
 @pytest_asyncio.fixture
 async def rig(
     qtbot, isolated_paths: Path, sandbox: SandboxInfo, rw_key: str
@@ -77,8 +83,7 @@ async def rig(
     secrets = SessionSecretStore()
     workspace = Workspace(AccountStore(paths.config_dir()), secrets)
     runner = TaskRunner()
-    cache = ContentCache(paths.cache_dir() / "content", 64 * 1024 * 1024)
-    window = MainWindow(workspace, runner, cache, app_icon())
+    window = MainWindow(workspace, runner, _content(workspace), app_icon())
     opened: list[QUrl] = []
     window.attachments.open_url = lambda url: opened.append(url) or True
     qtbot.addWidget(window)
@@ -105,8 +110,7 @@ async def queue_rig(
     journal = Journal(paths.data_dir() / "transfers.db")
     queue = open_queue(workspace, journal)
     transfers = TransferActions(queue, runner)
-    cache = ContentCache(paths.cache_dir() / "content", 64 * 1024 * 1024)
-    window = MainWindow(workspace, runner, cache, app_icon(), transfers)
+    window = MainWindow(workspace, runner, _content(workspace), app_icon(), transfers)
     qtbot.addWidget(window)
     window.show()
     await workspace.sign_in(Account(ACCOUNT, "bearer", sandbox.base_url), rw_key)

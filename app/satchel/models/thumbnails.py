@@ -4,25 +4,22 @@ The tree and the preview pane ask for one (`icon`, `preview_path`); what is not 
 yet is fetched in the background, at most `MAX_FETCHES` at once, newest request first
 (the rows just scrolled to), each preview once: a failure is remembered, logged at
 debug, and the caller keeps showing what it had. `thumbnail_ready` says when one
-arrived. Files live under the cache folder, named after account, attachment and preview.
+arrived. The files are the content service's (ContentService.fetch_preview).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections import OrderedDict
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 
-from satchel import paths
-from satchel.domain.errors import SatchelError, UsageError
+from satchel.domain.errors import SatchelError
 from satchel.domain.model import Attachment, Preview
-from satchel.workspace import Workspace
+from satchel.workspace.content import ContentService
 
 log = logging.getLogger(__name__)
 
@@ -38,25 +35,13 @@ ICON_PIXELS = 64
 Key = tuple[str, str, str]  # account, attachment id, preview id
 
 
-@runtime_checkable
-class PreviewSource(Protocol):
-    """A provider that can fetch the previews its service made (TrelloProvider)."""
-
-    async def download_preview(
-        self, attachment: Attachment, preview: Preview, dest: Path
-    ) -> Path: ...
-
-
 class ThumbnailCache(QObject):
     #: A preview of this attachment is now on disk: account name, attachment id.
     thumbnail_ready = Signal(str, str)
 
-    def __init__(
-        self, workspace: Workspace, folder: Path | None = None, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, content: ContentService, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._workspace = workspace
-        self._folder = folder or paths.cache_dir() / "thumbnails"
+        self._content = content
         self._fetched: dict[Key, Path] = {}
         self._failed: set[Key] = set()
         self._wanted: set[Key] = set()  # queued or being fetched
@@ -137,14 +122,8 @@ class ThumbnailCache(QObject):
 
     async def _fetch(self, key: Key, attachment: Attachment, preview: Preview) -> None:
         account = key[0]
-        dest = self._folder / _file_name(key)
         try:
-            if not dest.is_file():  # else fetched in an earlier run
-                provider = self._workspace.provider(account)
-                if not isinstance(provider, PreviewSource):
-                    raise UsageError(f"{account} cannot fetch previews")
-                self._folder.mkdir(parents=True, exist_ok=True)
-                await provider.download_preview(attachment, preview, dest)
+            dest = await self._content.fetch_preview(account, attachment, preview)
         except (SatchelError, OSError) as error:
             log.debug("no thumbnail for %s (%s): %s", attachment.name, preview.id, error)
             self._failed.add(key)
@@ -153,8 +132,3 @@ class ThumbnailCache(QObject):
             self._wanted.discard(key)
         self._fetched[key] = dest
         self.thumbnail_ready.emit(account, attachment.id)
-
-
-def _file_name(key: Key) -> str:
-    """Safe on every file system whatever the names hold; no suffix: Qt reads the content."""
-    return hashlib.sha256("\0".join(key).encode()).hexdigest()[:32]

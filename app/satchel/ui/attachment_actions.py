@@ -20,9 +20,8 @@ from satchel.domain.errors import SatchelError, SignInRequired
 from satchel.domain.model import Attachment
 from satchel.models.tasks import TaskRunner
 from satchel.models.thumbnails import PANE_SIZE, ThumbnailCache
-from satchel.storage.content_cache import ContentCache
 from satchel.ui.preview import PreviewPane
-from satchel.workspace import Workspace
+from satchel.workspace.content import ContentService
 
 UrlOpener = Callable[[QUrl], bool]
 T = TypeVar("T")
@@ -40,9 +39,8 @@ class AttachmentActions(QObject):
 
     def __init__(
         self,
-        workspace: Workspace,
+        content: ContentService,
         runner: TaskRunner,
-        cache: ContentCache,
         pane: PreviewPane,
         open_url: UrlOpener = QDesktopServices.openUrl,
         parent: QObject | None = None,
@@ -50,9 +48,8 @@ class AttachmentActions(QObject):
         thumbnails: ThumbnailCache | None = None,
     ) -> None:
         super().__init__(parent)
-        self._workspace = workspace
+        self._content = content
         self._runner = runner
-        self._cache = cache
         self._pane = pane
         self._thumbnails = thumbnails
         if thumbnails is not None:
@@ -79,7 +76,7 @@ class AttachmentActions(QObject):
             return
         self._pane.show_loading(attachment)
         self._preview_task = self._runner.run(
-            self._fetch(account, attachment, self._pane.set_progress),
+            self._content.fetch(account, attachment, self._pane.set_progress),
             f"Fetching {attachment.name}",
             on_done=lambda path: self._pane.show_file(attachment, path),
             on_error=lambda error: self._on_preview_failed(account, attachment, error),
@@ -97,12 +94,6 @@ class AttachmentActions(QObject):
         self.cancel_preview()
         self._previewing = None
         self._pane.show_nothing()
-
-    async def _fetch(
-        self, account: str, attachment: Attachment, progress: Callable[[int, int], None]
-    ) -> Path:
-        provider = self._workspace.provider(account)
-        return await self._cache.fetch(provider, account, attachment, progress)
 
     def _on_preview_failed(self, account: str, attachment: Attachment, error: SatchelError) -> bool:
         self._pane.show_error(attachment, error.message)
@@ -148,28 +139,21 @@ class AttachmentActions(QObject):
                 self.told.emit(f"No app is set up to open {attachment.name}; it is at {path}")
 
         self._run(
-            account, self._fetch(account, attachment, _ignore), f"Opening {attachment.name}", opened
+            account, self._content.fetch(account, attachment), f"Opening {attachment.name}", opened
         )
 
     def save_as(self, account: str, attachment: Attachment, dest: Path) -> None:
-        async def save() -> Path:
-            provider = self._workspace.provider(account)
-            return await provider.download(attachment, dest)
-
         self._run(
-            account, save(), f"Saving {attachment.name}", lambda p: self.told.emit(f"Saved {p}")
+            account,
+            self._content.save_as(account, attachment, dest),
+            f"Saving {attachment.name}",
+            lambda p: self.told.emit(f"Saved {p}"),
         )
 
     # --- links -----------------------------------------------------------------------------
 
     def copy_link(self, account: str, attachment: Attachment) -> None:
         """A fresh presigned link on the clipboard, and until when it works."""
-
-        async def resolve() -> tuple[str, datetime]:
-            provider = self._workspace.provider(account)
-            links = self._workspace.links(account)
-            link = await links.resolve(attachment.id, lambda: provider.resolve_download(attachment))
-            return link.url, link.expires_at
 
         def copied(result: tuple[str, datetime]) -> None:
             url, expires_at = result
@@ -178,11 +162,16 @@ class AttachmentActions(QObject):
                 f"Link to {attachment.name} copied; it works until {_until(expires_at)}."
             )
 
-        self._run(account, resolve(), f"Getting a link to {attachment.name}", copied)
+        self._run(
+            account,
+            self._content.fresh_link(account, attachment),
+            f"Getting a link to {attachment.name}",
+            copied,
+        )
 
     def copy_permanent_link(self, account: str, attachment: Attachment) -> None:
         try:
-            url = self._workspace.provider(account).permanent_link(attachment)
+            url = self._content.permanent_link(account, attachment)
         except SatchelError as error:
             self._runner.failed.emit(error)
             return
@@ -194,18 +183,17 @@ class AttachmentActions(QObject):
     # --- delete ----------------------------------------------------------------------------
 
     def delete(self, account: str, attachment: Attachment) -> None:
-        async def remove() -> None:
-            await self._workspace.provider(account).delete(attachment)
-            self._workspace.links(account).forget(attachment.id)
-
         def removed(_none: None) -> None:
             if self._previewing and self._previewing[1].id == attachment.id:
                 self.clear_preview()
             self.told.emit(f"Deleted {attachment.name}.")
-            if attachment.card_id:
-                self._workspace.card_changed(account, attachment.card_id)
 
-        self._run(account, remove(), f"Deleting {attachment.name}", removed)
+        self._run(
+            account,
+            self._content.delete(account, attachment),
+            f"Deleting {attachment.name}",
+            removed,
+        )
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -224,8 +212,4 @@ class AttachmentActions(QObject):
         self._runner.run(work, label, on_done=on_done, on_error=failed)
 
     def _signed_out(self, account: str) -> None:
-        self._workspace.mark_signed_out(account)  # the window and the tree answer it
-
-
-def _ignore(_done: int, _total: int) -> None:
-    pass
+        self._content.workspace.mark_signed_out(account)  # the window and the tree answer it

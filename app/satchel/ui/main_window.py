@@ -31,7 +31,6 @@ from satchel.models.tasks import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.workspace_changes import WorkspaceChanges
-from satchel.storage.content_cache import ContentCache
 from satchel.ui.about_dialog import AboutDialog
 from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.attachment_actions import AttachmentActions
@@ -42,6 +41,7 @@ from satchel.ui.welcome import WelcomeWidget
 from satchel.ui.window_actions import WindowActions
 from satchel.ui.window_transfers import WindowTransfersMixin
 from satchel.workspace import Workspace
+from satchel.workspace.content import ContentService
 
 if TYPE_CHECKING:  # the transfer modules load after the window shows (start-up time)
     from satchel.ui.transfer_actions import TransferActions
@@ -60,7 +60,7 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self,
         workspace: Workspace,
         runner: TaskRunner,
-        cache: ContentCache,
+        content: ContentService,
         app_icon: QIcon,
         transfers: TransferActions | None = None,
     ) -> None:
@@ -84,7 +84,7 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.transfers: TransferActions | None = None
         self.changes = WorkspaceChanges(workspace, self)
 
-        self.thumbnails = ThumbnailCache(workspace, parent=self)
+        self.thumbnails = ThumbnailCache(content, parent=self)
         self.model = BoardTreeModel(workspace, runner, self, thumbnails=self.thumbnails)
         self.proxy = TreeFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -97,7 +97,7 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.error_bar = ErrorBarWidget()
         self.pane = PreviewPane()
         self.attachments = AttachmentActions(
-            workspace, runner, cache, self.pane, parent=self, thumbnails=self.thumbnails
+            content, runner, self.pane, parent=self, thumbnails=self.thumbnails
         )
         self.actions_ = WindowActions(self, app_icon)
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)

@@ -1,0 +1,78 @@
+"""The one door to attachment content for the window: bytes (through the content cache),
+previews the service made, fresh links, saving and deleting. The window names an
+account and an attachment; the provider behind them never leaves this layer. No Qt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from satchel.domain.errors import UsageError
+from satchel.domain.model import Attachment, Preview
+from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.storage.content_cache import ContentCache
+from satchel.workspace.space import Workspace
+
+
+@runtime_checkable
+class PreviewSource(Protocol):
+    """A provider that can fetch the previews its service made (TrelloProvider)."""
+
+    async def download_preview(
+        self, attachment: Attachment, preview: Preview, dest: Path
+    ) -> Path: ...
+
+
+def preview_file_name(account: str, attachment_id: str, preview_id: str) -> str:
+    """Safe on every file system whatever the names hold; no suffix: Qt reads the content."""
+    key = "\0".join((account, attachment_id, preview_id))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class ContentService:
+    def __init__(self, workspace: Workspace, cache: ContentCache, previews: Path) -> None:
+        self.workspace = workspace
+        self.cache = cache
+        #: Where the service's previews of attachments are kept (thumbnails).
+        self.previews = previews
+
+    async def fetch(
+        self, account: str, attachment: Attachment, progress: ProgressCallback = no_progress
+    ) -> Path:
+        """The attachment's content as a local file, downloaded only when not cached yet."""
+        provider = self.workspace.provider(account)
+        return await self.cache.fetch(provider, account, attachment, progress)
+
+    async def fetch_preview(self, account: str, attachment: Attachment, preview: Preview) -> Path:
+        """The service's preview of the attachment on disk (fetched once, kept across runs)."""
+        dest = self.previews / preview_file_name(account, attachment.id, preview.id)
+        if dest.is_file():
+            return dest
+        provider = self.workspace.provider(account)
+        if not isinstance(provider, PreviewSource):
+            raise UsageError(f"{account} cannot fetch previews")
+        self.previews.mkdir(parents=True, exist_ok=True)
+        return await provider.download_preview(attachment, preview, dest)
+
+    async def save_as(self, account: str, attachment: Attachment, dest: Path) -> Path:
+        return await self.workspace.provider(account).download(attachment, dest)
+
+    async def fresh_link(self, account: str, attachment: Attachment) -> tuple[str, datetime]:
+        """A presigned link and until when it works (kept while it has time left)."""
+        provider = self.workspace.provider(account)
+        links = self.workspace.links(account)
+        link = await links.resolve(attachment.id, lambda: provider.resolve_download(attachment))
+        return link.url, link.expires_at
+
+    def permanent_link(self, account: str, attachment: Attachment) -> str:
+        return self.workspace.provider(account).permanent_link(attachment)
+
+    async def delete(self, account: str, attachment: Attachment) -> None:
+        """Delete the attachment; its card's attachments changed (every view hears it)."""
+        await self.workspace.provider(account).delete(attachment)
+        self.workspace.links(account).forget(attachment.id)
+        if attachment.card_id:
+            self.workspace.card_changed(account, attachment.card_id)
