@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from satchel.domain.model import ResolvedLink
-from satchel.providers.http import make_storage_client
 from satchel.storage import file_writer
+from satchel.storage.client import make_storage_client
 from satchel.storage.download import download_to_file
 from satchel.storage.s3form import upload_form
 from satchel.tuning import tune_allocator

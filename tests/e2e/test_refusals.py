@@ -16,8 +16,8 @@ from satchel.domain.errors import (
 )
 from satchel.domain.model import Card
 from satchel.providers.bearer import BearerProvider
-from satchel.providers.http import make_storage_client
 from satchel.sandbox.store import Store
+from satchel.storage.client import make_storage_client
 from satchel.storage.s3form import upload_form
 from tests.support.sandbox import SandboxInfo
 

@@ -18,9 +18,10 @@ import pytest_asyncio
 
 from satchel.domain.errors import SignInRequired, UsageError
 from satchel.domain.model import Board, Card
-from satchel.providers.http import make_api_client, make_storage_client
+from satchel.providers.http import make_api_client
 from satchel.providers.pacing import Pacer
 from satchel.providers.trello import TrelloProvider
+from satchel.storage.client import make_storage_client
 from tests.support.sandbox import SandboxInfo
 from tests.support.trello import TrelloCredentials, demo_credentials, fresh_token
 

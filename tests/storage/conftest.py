@@ -13,9 +13,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from satchel.providers.http import make_storage_client
 from satchel.sandbox.s3 import S3Gateway, S3Settings, UploadForm
 from satchel.sandbox.seaweed import S3Identity, SeaweedProcess
+from satchel.storage.client import make_storage_client
 
 
 @dataclass

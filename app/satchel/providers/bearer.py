@@ -42,11 +42,11 @@ from satchel.providers.http import (
     bearer_auth,
     json_body,
     make_api_client,
-    make_storage_client,
     malformed,
     send,
 )
 from satchel.providers.staged import StagedUploadProvider
+from satchel.storage.client import make_storage_client
 from satchel.storage.links import DEFAULT_LINK_TTL, link_from_url
 from satchel.storage.s3form import upload_form
 

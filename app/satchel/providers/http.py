@@ -8,21 +8,14 @@ can act on; the service's own words go to `.detail`, scrubbed of secrets.
 
 from __future__ import annotations
 
-import functools
-import http.cookiejar
 import importlib.util
 import logging
-import ssl
 import sys
-import urllib.request
 from collections.abc import Generator
 from typing import Any
 
-import httpcore
 import httpx
-import truststore
 
-from satchel import __version__
 from satchel.domain.errors import (
     MalformedResponse,
     NetworkError,
@@ -36,45 +29,12 @@ from satchel.domain.errors import (
 )
 from satchel.log import redact, register_secret
 from satchel.storage.answers import retry_after_seconds
+from satchel.storage.client import LIMITS, USER_AGENT, cookieless_jar, system_ssl_context
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"Satchel/{__version__}"
 API_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-# A storage host may take a while to answer after the last byte of a big form.
-STORAGE_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=60.0)
-_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=4)
 _DETAIL_LIMIT = 500
-
-
-@functools.cache
-def system_ssl_context() -> ssl.SSLContext:
-    """TLS verified by the operating system's trust store (corporate CAs included)."""
-    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
-class _NoCookies(http.cookiejar.CookiePolicy):
-    """Satchel authenticates with headers only: never keep or send a cookie."""
-
-    netscape = True
-    rfc2965 = False
-    hide_cookie2 = True
-
-    def set_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
-        return False
-
-    def return_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
-        return False
-
-    def domain_return_ok(self, domain: str, request: urllib.request.Request) -> bool:
-        return False
-
-    def path_return_ok(self, path: str, request: urllib.request.Request) -> bool:
-        return False
-
-
-def _cookieless_jar() -> http.cookiejar.CookieJar:
-    return http.cookiejar.CookieJar(policy=_NoCookies())
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -133,38 +93,10 @@ def make_api_client(
         auth=auth,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         timeout=API_TIMEOUT,
-        limits=_LIMITS,
+        limits=LIMITS,
         verify=system_ssl_context(),
         follow_redirects=False,
-        cookies=_cookieless_jar(),
-        transport=transport,
-    )
-
-
-#: httpcore reads 64 KiB per call, and a download then spends most of its CPU on
-#: per-read overhead; 256 KiB (the most asyncio hands over at once) makes presigned
-#: downloads about 1.4x faster on two cores.
-_READ_SIZE = 256 * 1024
-
-
-def _read_in_bigger_pieces() -> None:
-    # A class attribute, so this holds for every HTTP/1.1 connection in the process:
-    # harmless for small JSON answers, which fit in one read either way.
-    connection = httpcore.AsyncHTTP11Connection
-    if getattr(connection, "READ_NUM_BYTES", _READ_SIZE) < _READ_SIZE:
-        connection.READ_NUM_BYTES = _READ_SIZE
-
-
-def make_storage_client(*, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """A client for presigned storage URLs: no credentials at all, no cookies carried."""
-    _read_in_bigger_pieces()
-    return httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT},
-        timeout=STORAGE_TIMEOUT,
-        limits=_LIMITS,
-        verify=system_ssl_context(),
-        follow_redirects=False,
-        cookies=_cookieless_jar(),
+        cookies=cookieless_jar(),
         transport=transport,
     )
 

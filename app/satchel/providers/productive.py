@@ -34,7 +34,7 @@ from satchel.domain.model import (
 )
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers import productive_wire as wire
-from satchel.providers.http import json_body, make_storage_client, malformed
+from satchel.providers.http import json_body, malformed
 from satchel.providers.jsonapi import Document, Resource, read_document
 from satchel.providers.pacing import Backoff, Pacer, pacer_for
 from satchel.providers.productive_files import resolve_file
@@ -44,6 +44,7 @@ from satchel.providers.productive_http import (
     token_auth,
 )
 from satchel.providers.staged import StagedUploadProvider
+from satchel.storage.client import make_storage_client
 from satchel.storage.s3form import upload_form
 
 log = logging.getLogger(__name__)

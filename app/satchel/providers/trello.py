@@ -41,7 +41,7 @@ from satchel.domain.model import (
 )
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers.base import Provider
-from satchel.providers.http import json_body, make_api_client, make_storage_client, malformed
+from satchel.providers.http import json_body, make_api_client, malformed
 from satchel.providers.pacing import Backoff, Pacer, pacer_for
 from satchel.providers.staged import guess_content_type
 from satchel.providers.trello_cache import TreeCache
@@ -57,6 +57,7 @@ from satchel.providers.trello_wire import (
     read_lists,
     read_token_info,
 )
+from satchel.storage.client import make_storage_client
 from satchel.storage.download import download_to_file
 from satchel.storage.form_body import FormBody
 

@@ -20,7 +20,7 @@ from satchel.domain.errors import NotFound, RateLimited, SatchelError, SignInReq
 from satchel.providers.http import HeaderAuth, error_for_response, malformed, network_error
 from satchel.providers.pacing import Backoff, Pacer
 from satchel.storage.answers import retry_after_seconds
-from satchel.storage.s3form import read_capped
+from satchel.storage.client import read_capped
 
 log = logging.getLogger(__name__)
 

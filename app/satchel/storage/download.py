@@ -30,8 +30,8 @@ from satchel.storage.answers import (
     storage_error,
     storage_network_error,
 )
+from satchel.storage.client import open_storage_get, read_capped
 from satchel.storage.file_writer import BatchWriter
-from satchel.storage.s3form import read_capped, strip_credentials
 
 log = logging.getLogger(__name__)
 
@@ -117,24 +117,6 @@ async def download_to_file(
             link, resolved_again = await resolve(), True
 
 
-async def open_storage_get(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str]
-) -> httpx.Response:
-    """A streamed GET of a presigned link with no credential in it, errors mapped."""
-    try:
-        request = client.build_request("GET", url, headers=headers)
-    except httpx.InvalidURL:
-        raise malformed_storage_answer("a download link that is not a URL", b"") from None
-    strip_credentials(request)
-    try:
-        # Following redirects is safe here: the request carries no credential at all.
-        return await client.send(request, auth=None, follow_redirects=True, stream=True)
-    except httpx.TransportError as error:
-        raise storage_network_error(error) from None
-    except httpx.TooManyRedirects:
-        raise malformed_storage_answer("redirects without end", b"") from None
-
-
 async def _fetch(
     client: httpx.AsyncClient,
     link: ResolvedLink,
@@ -170,23 +152,10 @@ async def _save(
         file = temp.open("xb")
     except OSError as error:
         raise write_error(dest, error) from None
-    done = 0
     writer = BatchWriter(file)
     try:
         try:
-            batch: list[bytes] = []
-            batched = 0
-            async for piece in response.aiter_raw():
-                batch.append(piece)
-                batched += len(piece)
-                if batched >= CHUNK_SIZE:
-                    await writer.write(batch)
-                    done += batched
-                    batch, batched = [], 0
-                    progress(done, max(expected or 0, done))
-            await writer.write(batch)
-            done += batched
-            await writer.flush()
+            done = await write_body(response, writer, 0, expected, progress)
         finally:
             writer.close()
         if expected is not None and done != expected:
@@ -200,6 +169,35 @@ async def _save(
         _remove(temp)
         raise
     return dest
+
+
+async def write_body(
+    response: httpx.Response,
+    writer: BatchWriter,
+    done: int,
+    expected: int | None,
+    progress: ProgressCallback,
+) -> int:
+    """The one write loop of both downloads: the body after the first `done` bytes, in
+    batches of CHUNK_SIZE, progress per batch. What arrived before a break is written
+    too (a resumable download keeps it; a plain one removes its temporary file).
+    Returns the bytes in the file."""
+    batch: list[bytes] = []
+    batched = 0
+    try:
+        async for piece in response.aiter_raw():
+            batch.append(piece)
+            batched += len(piece)
+            if batched >= CHUNK_SIZE:
+                await writer.write(batch)
+                done += batched
+                batch, batched = [], 0
+                progress(done, max(expected or 0, done))
+    finally:
+        await writer.write(batch)
+        done += batched
+        await writer.flush()
+    return done
 
 
 def _remove(temp: Path) -> None:

@@ -28,15 +28,14 @@ from satchel.storage.answers import (
     storage_error,
     storage_network_error,
 )
+from satchel.storage.client import open_storage_get, read_capped
 from satchel.storage.download import (
-    CHUNK_SIZE,
     declared_size,
-    open_storage_get,
     size_mismatch,
+    write_body,
     write_error,
 )
 from satchel.storage.file_writer import BatchWriter
-from satchel.storage.s3form import read_capped
 
 log = logging.getLogger(__name__)
 
@@ -181,26 +180,10 @@ async def _append(
 ) -> int:
     """Write the body after the first `have` bytes; what arrived stays even if the body breaks."""
     writer = BatchWriter(_open(partial, have))
-    done = have
-    batch: list[bytes] = []
-    batched = 0
     try:
-        try:
-            async for piece in response.aiter_raw():
-                batch.append(piece)
-                batched += len(piece)
-                if batched >= CHUNK_SIZE:
-                    await writer.write(batch)
-                    done += batched
-                    batch, batched = [], 0
-                    progress(done, max(expected or 0, done))
-        finally:
-            # Keep the bytes that did arrive before a break: the next try starts after them.
-            await writer.write(batch)
-            done += batched
-            await writer.flush()
+        # What arrived before a break is written too: the next try starts after it.
+        return await write_body(response, writer, have, expected, progress)
     except OSError as error:
         raise write_error(partial, error) from None
     finally:
         writer.close()
-    return done

@@ -20,20 +20,18 @@ from satchel.domain.errors import IntegrityError
 from satchel.domain.model import StoredObject
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.storage.answers import (
-    MAX_ERROR_BODY,
     Operation,
     malformed_storage_answer,
     storage_error,
     storage_network_error,
     xml_fields,
 )
+from satchel.storage.client import read_capped, strip_credentials
 from satchel.storage.form_body import FormBody
 
 log = logging.getLogger(__name__)
 
 _PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
-# Headers that carry credentials: a storage request must never hold one.
-_SECRET_HEADERS = ("Authorization", "Cookie", "X-Auth-Token", "X-Api-Key")
 
 
 def _field(fields: Mapping[str, str], name: str) -> str | None:
@@ -47,23 +45,6 @@ def _field(fields: Mapping[str, str], name: str) -> str | None:
 def object_url(form_url: str, key: str) -> str:
     """Where the object lives when the answer's <Location> is empty (SeaweedFS)."""
     return f"{form_url.rstrip('/')}/{quote(key, safe='/')}"
-
-
-def strip_credentials(request: httpx.Request) -> httpx.Request:
-    """Defence in depth: whatever client sends it, no secret header reaches storage."""
-    for name in _SECRET_HEADERS:
-        request.headers.pop(name, None)
-    return request
-
-
-async def read_capped(response: httpx.Response, limit: int = MAX_ERROR_BODY) -> bytes:
-    """At most `limit` bytes of a streamed answer (S3 answers are small; junk may not be)."""
-    body = bytearray()
-    async for piece in response.aiter_bytes():
-        body += piece
-        if len(body) >= limit:
-            break
-    return bytes(body[:limit])
 
 
 async def upload_form(

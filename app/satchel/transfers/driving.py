@@ -20,8 +20,8 @@ from satchel.domain.errors import SatchelError
 from satchel.domain.model import Identity, PendingUpload
 from satchel.domain.progress import ProgressCallback
 from satchel.providers.base import Provider
-from satchel.providers.http import make_storage_client
 from satchel.providers.staged import StagedUploadProvider
+from satchel.storage.client import make_storage_client
 from satchel.transfers.download_run import DownloadRun
 from satchel.transfers.hooks import Commit, ProviderSource, RetryHook
 from satchel.transfers.items import Direction, State, Step, TransferItem

@@ -1,0 +1,121 @@
+"""The storage client and its helpers, in one place: a clean client for presigned links
+(no credential, no cookie), credential stripping on every storage request, the one
+streamed GET both downloads use, and capped reads of storage answers."""
+
+from __future__ import annotations
+
+import functools
+import http.cookiejar
+import ssl
+import urllib.request
+
+import httpcore
+import httpx
+import truststore
+
+from satchel import __version__
+from satchel.storage.answers import (
+    MAX_ERROR_BODY,
+    malformed_storage_answer,
+    storage_network_error,
+)
+
+USER_AGENT = f"Satchel/{__version__}"
+# A storage host may take a while to answer after the last byte of a big form.
+STORAGE_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=60.0)
+LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=4)
+# Headers that carry credentials: a storage request must never hold one.
+_SECRET_HEADERS = ("Authorization", "Cookie", "X-Auth-Token", "X-Api-Key")
+
+
+@functools.cache
+def system_ssl_context() -> ssl.SSLContext:
+    """TLS verified by the operating system's trust store (corporate CAs included)."""
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+class _NoCookies(http.cookiejar.CookiePolicy):
+    """Satchel authenticates with headers only: never keep or send a cookie."""
+
+    netscape = True
+    rfc2965 = False
+    hide_cookie2 = True
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
+        return False
+
+    def domain_return_ok(self, domain: str, request: urllib.request.Request) -> bool:
+        return False
+
+    def path_return_ok(self, path: str, request: urllib.request.Request) -> bool:
+        return False
+
+
+def cookieless_jar() -> http.cookiejar.CookieJar:
+    return http.cookiejar.CookieJar(policy=_NoCookies())
+
+
+#: httpcore reads 64 KiB per call, and a download then spends most of its CPU on
+#: per-read overhead; 256 KiB (the most asyncio hands over at once) makes presigned
+#: downloads about 1.4x faster on two cores.
+_READ_SIZE = 256 * 1024
+
+
+def _read_in_bigger_pieces() -> None:
+    # A class attribute, so this holds for every HTTP/1.1 connection in the process:
+    # harmless for small JSON answers, which fit in one read either way.
+    connection = httpcore.AsyncHTTP11Connection
+    if getattr(connection, "READ_NUM_BYTES", _READ_SIZE) < _READ_SIZE:
+        connection.READ_NUM_BYTES = _READ_SIZE
+
+
+def make_storage_client(*, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """A client for presigned storage URLs: no credentials at all, no cookies carried."""
+    _read_in_bigger_pieces()
+    return httpx.AsyncClient(
+        headers={"User-Agent": USER_AGENT},
+        timeout=STORAGE_TIMEOUT,
+        limits=LIMITS,
+        verify=system_ssl_context(),
+        follow_redirects=False,
+        cookies=cookieless_jar(),
+        transport=transport,
+    )
+
+
+def strip_credentials(request: httpx.Request) -> httpx.Request:
+    """Defence in depth: whatever client sends it, no secret header reaches storage."""
+    for name in _SECRET_HEADERS:
+        request.headers.pop(name, None)
+    return request
+
+
+async def read_capped(response: httpx.Response, limit: int = MAX_ERROR_BODY) -> bytes:
+    """At most `limit` bytes of a streamed answer (S3 answers are small; junk may not be)."""
+    body = bytearray()
+    async for piece in response.aiter_bytes():
+        body += piece
+        if len(body) >= limit:
+            break
+    return bytes(body[:limit])
+
+
+async def open_storage_get(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str]
+) -> httpx.Response:
+    """A streamed GET of a presigned link with no credential in it, errors mapped."""
+    try:
+        request = client.build_request("GET", url, headers=headers)
+    except httpx.InvalidURL:
+        raise malformed_storage_answer("a download link that is not a URL", b"") from None
+    strip_credentials(request)
+    try:
+        # Following redirects is safe here: the request carries no credential at all.
+        return await client.send(request, auth=None, follow_redirects=True, stream=True)
+    except httpx.TransportError as error:
+        raise storage_network_error(error) from None
+    except httpx.TooManyRedirects:
+        raise malformed_storage_answer("redirects without end", b"") from None
