@@ -8,6 +8,7 @@ even by SIGKILL, so no service outlives its app.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import selectors
@@ -23,8 +24,29 @@ READY_TIMEOUT_SECONDS = 120.0
 LOG_NAME = "service.log"
 
 
+NO_DEMO_MESSAGE = (
+    "This Satchel has no local demo service (bundles leave it out: it brings its own "
+    "storage server). To try the demo, install Satchel with it and run it from there:\n"
+    "  python3 -m pip install 'satchel[sandbox]' && satchel --demo"
+)
+
+
 class LocalServiceError(RuntimeError):
     pass
+
+
+def demo_available() -> bool:
+    """Whether `satchel sandbox` can run beside this app: a bundle (frozen) cannot start
+    its own interpreter with `-m`, and a plain install may lack the sandbox extra."""
+    if getattr(sys, "frozen", False):
+        return False
+    try:
+        return all(
+            importlib.util.find_spec(name) is not None
+            for name in ("satchel.sandbox", "starlette", "uvicorn")
+        )
+    except (ImportError, ValueError):
+        return False
 
 
 @dataclass

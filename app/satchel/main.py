@@ -6,8 +6,10 @@ import asyncio
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import qasync
@@ -18,13 +20,20 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from satchel import __version__, log, paths, settings
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Account
-from satchel.local_service import LocalService, start_local_service
+from satchel.local_service import (
+    NO_DEMO_MESSAGE,
+    LocalService,
+    demo_available,
+    start_local_service,
+)
 from satchel.models.tasks import TaskRunner
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.error_funnel import ErrorFunnel
 from satchel.ui.main_window import MainWindow
+from satchel.ui.self_check import SELF_CHECK, SelfCheck
 from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
+from satchel.workspace.environment import environment_account
 from satchel.workspace.kinds import TRELLO_KEY_OPTION
 
 if TYPE_CHECKING:
@@ -33,8 +42,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Set by the start-up benchmark: print when the window is on screen, then quit.
+#: Set by the start-up benchmark and the bundle build: say "shown" when the window is on
+#: screen, then quit. "1" prints it; any other value is a file to write it to, with the time
+#: (a Windows bundle without a console has no standard output).
 EXIT_WHEN_SHOWN = "SATCHEL_EXIT_WHEN_SHOWN"
+
+
+def _say_shown(target: str, window: MainWindow) -> None:
+    window.close()
+    if target == "1":
+        print("shown", flush=True)
+    else:
+        # With the wall-clock time: the caller measures to the window, not to the exit.
+        Path(target).write_text(f"shown {time.time():.3f}\n", encoding="utf-8")
 
 
 def app_icon() -> QIcon:
@@ -110,12 +130,22 @@ class Desktop:
         self.window.attach_transfers(transfers)
 
     async def start(self, demo: bool) -> None:
-        """After the window shows: the queue, demo accounts, then what the journal left."""
+        """After the window shows: the queue, demo or environment accounts, then what the
+        journal left."""
         self.attach_transfers()
         if demo:
             await self.demo.start()
+        self.sign_in_from_environment()
         assert self.queue is not None
         await self.queue.restore()
+
+    def sign_in_from_environment(self) -> None:
+        """SATCHEL_URL and SATCHEL_SECRET (machines without a keyring, kiosks, the bundle's
+        test): an account for this run only; its first request checks the secret."""
+        named = environment_account()
+        if named is not None:
+            self.workspace.add_transient(*named)
+            self.window.add_account_row(named[0].name)
 
     async def close(self) -> None:
         if self.queue is not None:
@@ -150,13 +180,20 @@ def build(argv: Sequence[str]) -> Desktop:
 
 
 def run(argv: Sequence[str], demo: bool = False) -> int:
+    if demo and not demo_available():
+        print(NO_DEMO_MESSAGE, file=sys.stderr)
+        return 2
     desktop = build(argv)
+    if demo_available():
+        desktop.window.offer_demo(lambda: desktop.runner.run(desktop.demo.start(), "Demo"))
     desktop.window.show()
     desktop.runner.run(
         desktop.start(demo), "Starting the demo service" if demo else "Resuming transfers"
     )
-    if os.environ.get(EXIT_WHEN_SHOWN):
-        QTimer.singleShot(0, lambda: (print("shown", flush=True), desktop.window.close()))
+    if target := os.environ.get(SELF_CHECK):
+        SelfCheck(desktop.window, desktop.window.tree, desktop.window.model, target)
+    if shown_target := os.environ.get(EXIT_WHEN_SHOWN):
+        QTimer.singleShot(0, lambda: _say_shown(shown_target, desktop.window))
 
     closed = asyncio.Event()
     desktop.app.lastWindowClosed.connect(closed.set)

@@ -92,6 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not _has_display():
                 if args.demo:
                     from satchel.cli import demo
+                    from satchel.local_service import NO_DEMO_MESSAGE, demo_available
+
+                    if not demo_available():
+                        print(NO_DEMO_MESSAGE, file=sys.stderr)
+                        return 2
 
                     print("No display here: showing the command-line tour instead.\n")
                     return demo.run(args)

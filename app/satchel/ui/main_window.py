@@ -145,9 +145,14 @@ class MainWindow(WindowTransfersMixin, QMainWindow):
         self.resize(1100, 720)
 
     def _welcome(self) -> QWidget:
-        welcome = WelcomeWidget()
-        welcome.add_account_requested.connect(self.add_account)
-        return welcome
+        self.welcome = WelcomeWidget()
+        self.welcome.add_account_requested.connect(self.add_account)
+        return self.welcome
+
+    def offer_demo(self, start_demo: Callable[[], object]) -> None:
+        """Show "Try the Demo" on the welcome; only where the demo service can run."""
+        self.welcome.demo_button.show()
+        self.welcome.demo_requested.connect(start_demo)
 
     def _build_menus_and_toolbar(self) -> None:
         self.actions_.fill_menus(self.menuBar())
