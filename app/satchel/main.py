@@ -49,12 +49,12 @@ EXIT_WHEN_SHOWN = "SATCHEL_EXIT_WHEN_SHOWN"
 
 
 def _say_shown(target: str, window: MainWindow) -> None:
-    window.close()
     if target == "1":
         print("shown", flush=True)
     else:
         # With the wall-clock time: the caller measures to the window, not to the exit.
         Path(target).write_text(f"shown {time.time():.3f}\n", encoding="utf-8")
+    window.close()
 
 
 def app_icon() -> QIcon:
