@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from satchel import __version__, log, paths, settings
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Account
+from satchel.integration.entry import APP_ID
 from satchel.local_service import (
     NO_DEMO_MESSAGE,
     LocalService,
@@ -162,7 +163,7 @@ def build(argv: Sequence[str]) -> Desktop:
     app.setApplicationName("Satchel")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Satchel")
-    app.setDesktopFileName("satchel")
+    app.setDesktopFileName(APP_ID)  # matches the menu entry `satchel desktop install` writes
     icon = app_icon()
     app.setWindowIcon(icon)
     loop = qasync.QEventLoop(app)

@@ -14,7 +14,7 @@ from satchel.domain.errors import SatchelError
 
 def build_parser() -> argparse.ArgumentParser:
     # Here, not at the top: opening the window needs none of the commands' imports.
-    from satchel.cli import accounts, browse, queue_commands, transfer
+    from satchel.cli import accounts, browse, desktop, queue_commands, transfer
 
     parser = argparse.ArgumentParser(
         prog="satchel",
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     browse.register(commands)
     transfer.register(commands)
     queue_commands.register(commands)
+    desktop.register(commands)
     # The service's own parser reads its flags: its imports (boto3, uvicorn) are heavy, and
     # only `satchel sandbox` should pay for them.
     sandbox = commands.add_parser(
