@@ -11,6 +11,7 @@ import pytest_asyncio
 import respx
 
 from satchel.providers.bearer import BearerProvider
+from satchel.providers.retries import RetryPolicy
 
 BASE = "https://satchel.test"
 API = f"{BASE}/api/v1"
@@ -85,5 +86,6 @@ def service() -> Iterator[respx.MockRouter]:
 
 @pytest_asyncio.fixture
 async def provider(service: respx.MockRouter) -> AsyncIterator[BearerProvider]:
-    async with BearerProvider(BASE, API_KEY) as bearer:
+    # One try: these tests read how each answer is worded (test_bearer_errors retries).
+    async with BearerProvider(BASE, API_KEY, backoff=RetryPolicy(max_attempts=1)) as bearer:
         yield bearer

@@ -18,8 +18,9 @@ from satchel.domain.errors import (
     SignInRequired,
 )
 from satchel.providers.bearer import BearerProvider
+from satchel.providers.retries import RetryPolicy
 
-from .conftest import API, API_KEY, problem
+from .conftest import API, API_KEY, BASE, problem
 
 PROBLEM = {"Content-Type": "application/problem+json"}
 
@@ -129,3 +130,15 @@ async def test_secret_echoed_by_the_service_is_scrubbed(
     assert API_KEY not in str(caught.value)
     assert API_KEY not in (caught.value.detail or "")
     assert API_KEY not in repr(provider)
+
+
+@pytest.mark.asyncio
+async def test_a_429_is_tried_again_like_every_provider(service: respx.MockRouter) -> None:
+    route = service.get(f"{API}/boards")
+    route.side_effect = [
+        httpx.Response(429, headers={"Retry-After": "0"}),
+        httpx.Response(200, json={"data": [], "next": None}),
+    ]
+    async with BearerProvider(BASE, API_KEY, backoff=RetryPolicy(base_delay=0.01)) as bearer:
+        assert await bearer.list_boards() == []
+    assert route.call_count == 2

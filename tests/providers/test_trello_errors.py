@@ -16,7 +16,8 @@ from satchel.domain.errors import (
     SignInRequired,
     TooLarge,
 )
-from satchel.providers.pacing import Backoff, Pacer
+from satchel.providers.pacing import Pacer
+from satchel.providers.retries import RetryPolicy
 from satchel.providers.trello import TrelloProvider
 from tests.providers import trello_payloads as p
 
@@ -51,7 +52,7 @@ def provider(pacer: Pacer | None = None, retries: int = 2) -> TrelloProvider:
         p.KEY,
         p.NEW_TOKEN,
         pacers=(pacer or Pacer(1000, 1.0),),
-        backoff=Backoff(retries=retries, base=0.01),
+        backoff=RetryPolicy(max_attempts=retries + 1, base_delay=0.01),
     )
 
 

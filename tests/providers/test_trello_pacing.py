@@ -6,7 +6,9 @@ import asyncio
 
 import pytest
 
-from satchel.providers.pacing import WINDOW_MARGIN_SECONDS, Backoff, Pacer, pacer_for
+from satchel.domain.errors import NetworkError, RateLimited
+from satchel.providers.pacing import WINDOW_MARGIN_SECONDS, Pacer, pacer_for
+from satchel.providers.retries import RetryPolicy
 
 
 class FakeTime:
@@ -76,11 +78,12 @@ def test_one_pacer_per_credential_and_no_credential_kept() -> None:
 
 
 def test_backoff_grows_with_jitter_and_honours_the_service() -> None:
-    backoff = Backoff(retries=4, base=1.0, cap=8.0)
-    for attempt, ceiling in enumerate([1.0, 2.0, 4.0, 8.0, 8.0]):
-        assert 0.75 * ceiling <= backoff.delay(attempt) <= ceiling
-    assert backoff.delay(0, retry_after=3.0) == 3.0
-    assert backoff.delay(0, retry_after=3600.0) == 60.0
+    backoff = RetryPolicy(max_attempts=5, base_delay=1.0, max_delay=8.0)
+    down = NetworkError("down")
+    for attempt, ceiling in enumerate([1.0, 2.0, 4.0, 8.0, 8.0], start=1):
+        assert ceiling / 2 <= backoff.delay(attempt, down) <= ceiling
+    assert backoff.delay(1, RateLimited("slow", retry_after=3.0)) == 3.0
+    assert backoff.delay(1, RateLimited("slow", retry_after=3600.0)) == 60.0
 
 
 def test_a_pacer_needs_a_budget() -> None:

@@ -10,7 +10,8 @@ import pytest
 import respx
 
 from satchel import log
-from satchel.providers.pacing import Backoff, Pacer
+from satchel.providers.pacing import Pacer
+from satchel.providers.retries import RetryPolicy
 from satchel.providers.trello import TrelloProvider
 from satchel.providers.trello_wire import smallest_preview
 from tests.providers import trello_payloads as p
@@ -30,7 +31,7 @@ def provider(token: str = p.NEW_TOKEN, **options: object) -> TrelloProvider:
         p.KEY,
         token,
         pacers=(Pacer(1000, 1.0),),
-        backoff=Backoff(base=0.01),
+        backoff=RetryPolicy(base_delay=0.01),
         **options,  # type: ignore[arg-type]
     )
 

@@ -12,7 +12,8 @@ import respx
 
 from satchel.domain.errors import SignInRequired, StorageError
 from satchel.domain.model import Attachment
-from satchel.providers.pacing import Backoff, Pacer
+from satchel.providers.pacing import Pacer
+from satchel.providers.retries import RetryPolicy
 from satchel.providers.trello import TrelloProvider
 from satchel.providers.trello_wire import read_attachment
 from tests.providers import trello_payloads as p
@@ -31,7 +32,7 @@ def trello() -> Iterator[respx.MockRouter]:
 
 def provider() -> TrelloProvider:
     return TrelloProvider(
-        p.API, p.KEY, p.NEW_TOKEN, pacers=(Pacer(1000, 1.0),), backoff=Backoff(base=0.01)
+        p.API, p.KEY, p.NEW_TOKEN, pacers=(Pacer(1000, 1.0),), backoff=RetryPolicy(base_delay=0.01)
     )
 
 

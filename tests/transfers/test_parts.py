@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from satchel.domain.errors import LocalFileError, NetworkError, RateLimited, Rejected
+from satchel.providers.retries import RetryPolicy
 from satchel.sandbox.fault_plan import Fault, parse_faults
 from satchel.transfers import Direction, Journal, State, Step, TransferItem
 from satchel.transfers.checks import check_source
@@ -20,7 +21,6 @@ from satchel.transfers.naming import (
 )
 from satchel.transfers.owners import OwnerLock, owner_alive
 from satchel.transfers.progress import RollingRate
-from satchel.transfers.retry import RetryPolicy
 
 
 def _item(path: Path, **changes: object) -> TransferItem:

@@ -45,6 +45,7 @@ from satchel.providers.http import (
     malformed,
     send,
 )
+from satchel.providers.retries import API_RETRY, RetryPolicy, retrying_rate_limits
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
 from satchel.storage.links import DEFAULT_LINK_TTL, link_from_url
@@ -76,6 +77,7 @@ class BearerProvider(StagedUploadProvider):
         *,
         api_client: httpx.AsyncClient | None = None,
         storage_client: httpx.AsyncClient | None = None,
+        backoff: RetryPolicy = API_RETRY,
     ) -> None:
         """`base_url` is the service's root (the API is under `/api/v1`).
 
@@ -85,6 +87,7 @@ class BearerProvider(StagedUploadProvider):
         self.base_url = base_url.rstrip("/")
         self.api_url = f"{self.base_url}/api/v1"
         self._auth = bearer_auth(self.base_url, api_key)
+        self._backoff = backoff  # a 429 is tried again, as with every provider
         self._owned: list[httpx.AsyncClient] = []
         if api_client is None:
             api_client = make_api_client(self.api_url, self._auth)
@@ -106,7 +109,10 @@ class BearerProvider(StagedUploadProvider):
     # --- plumbing --------------------------------------------------------------------------
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await send(self._api, method, self.api_url + path, auth=self._auth, **kwargs)
+        async def once() -> httpx.Response:
+            return await send(self._api, method, self.api_url + path, auth=self._auth, **kwargs)
+
+        return await retrying_rate_limits(self._backoff, f"{method} {path}", once)
 
     async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         response = await self._call(method, path, **kwargs)

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -85,21 +83,3 @@ def pacer_for(credential: str, limit: int, window: float) -> Pacer:
     if pacer is None:
         pacer = _pacers[key] = Pacer(limit, window + WINDOW_MARGIN_SECONDS)
     return pacer
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """How a 429 is retried: `retries` more tries, waiting longer each time."""
-
-    retries: int = 4
-    base: float = 1.0
-    cap: float = 16.0
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Seconds to wait before try `attempt + 1` (0-based); the service's word wins."""
-        if retry_after is not None:
-            return max(0.0, min(retry_after, 60.0))
-        ceiling = min(self.cap, self.base * 2.0**attempt)
-        # Jitter, so that several clients told off together do not return together.
-        jitter: float = random.uniform(0.75, 1.0)  # noqa: S311 - not cryptography
-        return ceiling * jitter

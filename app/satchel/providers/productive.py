@@ -36,13 +36,14 @@ from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers import productive_wire as wire
 from satchel.providers.http import json_body, malformed
 from satchel.providers.jsonapi import Document, Resource, read_document
-from satchel.providers.pacing import Backoff, Pacer, pacer_for
+from satchel.providers.pacing import Pacer, pacer_for
 from satchel.providers.productive_files import resolve_file
 from satchel.providers.productive_http import (
     ProductiveHttp,
     make_productive_client,
     token_auth,
 )
+from satchel.providers.retries import API_RETRY, RetryPolicy
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
 from satchel.storage.s3form import upload_form
@@ -58,7 +59,6 @@ PRODUCTIVE_STORAGE = "https://productive-files-production.s3.eu-west-1.amazonaws
 PAGE_SIZE = 200
 TOKEN_LIMIT, TOKEN_WINDOW = 100, 10.0
 ORGANIZATION_LIMIT, ORGANIZATION_WINDOW = 4000, 1800.0
-DEFAULT_BACKOFF = Backoff()
 _FORM_MARGIN = timedelta(seconds=30)
 #: Pages followed at most: a service whose `next` links never end is broken.
 _MAX_PAGES = 100_000
@@ -84,7 +84,7 @@ class ProductiveProvider(StagedUploadProvider):
         api_client: httpx.AsyncClient | None = None,
         storage_client: httpx.AsyncClient | None = None,
         pacers: tuple[Pacer, ...] | None = None,
-        backoff: Backoff = DEFAULT_BACKOFF,
+        backoff: RetryPolicy = API_RETRY,
         show_closed: bool = False,
     ) -> None:
         """`api_url` is the API's root (the paths start with /api/v2)."""

@@ -31,7 +31,8 @@ from satchel.providers.http import (
     network_error,
 )
 from satchel.providers.jsonapi import read_errors
-from satchel.providers.pacing import Backoff, Pacer
+from satchel.providers.pacing import Pacer
+from satchel.providers.retries import RetryPolicy, retrying_rate_limits
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class ProductiveHttp:
         client: httpx.AsyncClient,
         auth: HeaderAuth,
         pacers: Sequence[Pacer],
-        backoff: Backoff,
+        backoff: RetryPolicy,
     ) -> None:
         self.client = client
         self.auth = auth
@@ -137,11 +138,9 @@ class ProductiveHttp:
 
     async def send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request (no redirect followed): a 2xx or 3xx answer, else a domain error."""
-        tries = self.backoff.retries + 1
         write = method not in {"GET", "HEAD"}
-        for number in range(tries):
-            for pacer in self.pacers:
-                await pacer.acquire()
+
+        async def once() -> httpx.Response:
             try:
                 response = await self.client.request(
                     method, url, auth=self.auth, follow_redirects=False, **kwargs
@@ -153,11 +152,8 @@ class ProductiveHttp:
             log.debug("%s %s -> %s", method, response.request.url.path, response.status_code)
             if response.status_code < 400:
                 return response
-            if response.status_code == 429 and number + 1 < tries:
-                delay = self.backoff.delay(number, reset_seconds(response.headers))
-                log.info("Productive said 429; waiting %.1f s before trying again", delay)
-                for pacer in self.pacers:
-                    pacer.hold_off(delay)
-                continue
             raise productive_error(response, write=write)
-        raise AssertionError("unreachable")
+
+        return await retrying_rate_limits(
+            self.backoff, f"Productive {method}", once, pacers=self.pacers
+        )

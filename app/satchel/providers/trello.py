@@ -42,7 +42,8 @@ from satchel.domain.model import (
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers.base import Provider
 from satchel.providers.http import json_body, make_api_client, malformed
-from satchel.providers.pacing import Backoff, Pacer, pacer_for
+from satchel.providers.pacing import Pacer, pacer_for
+from satchel.providers.retries import API_RETRY, RetryPolicy
 from satchel.providers.staged import guess_content_type
 from satchel.providers.trello_cache import TreeCache
 from satchel.providers.trello_http import TrelloHttp, trello_auth
@@ -70,7 +71,6 @@ B = TypeVar("B")
 TRELLO_API = "https://api.trello.com"
 #: Trello's budgets (PROTOCOLS.md §1): per token and per key, in 10 seconds.
 TOKEN_LIMIT, KEY_LIMIT, LIMIT_WINDOW = 100, 300, 10.0
-DEFAULT_BACKOFF = Backoff()
 _WITH_ATTACHMENTS = {"filter": "all", "attachments": "true", "attachment_fields": "all"}
 
 
@@ -92,7 +92,7 @@ class TrelloProvider(Provider):
         api_client: httpx.AsyncClient | None = None,
         storage_client: httpx.AsyncClient | None = None,
         pacers: tuple[Pacer, ...] | None = None,
-        backoff: Backoff = DEFAULT_BACKOFF,
+        backoff: RetryPolicy = API_RETRY,
         show_closed: bool = False,
         cache: TreeCache | None = None,
     ) -> None:

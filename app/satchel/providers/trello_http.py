@@ -18,7 +18,8 @@ import httpx
 from satchel import log as satchel_log
 from satchel.domain.errors import NotFound, RateLimited, SatchelError, SignInRequired, TooLarge
 from satchel.providers.http import HeaderAuth, error_for_response, malformed, network_error
-from satchel.providers.pacing import Backoff, Pacer
+from satchel.providers.pacing import Pacer
+from satchel.providers.retries import RetryPolicy, retrying_rate_limits
 from satchel.storage.answers import retry_after_seconds
 from satchel.storage.client import read_capped
 
@@ -99,7 +100,7 @@ class TrelloHttp:
         client: httpx.AsyncClient,
         auth: HeaderAuth,
         pacers: Sequence[Pacer],
-        backoff: Backoff,
+        backoff: RetryPolicy,
     ) -> None:
         self.client = client
         self.auth = auth
@@ -123,11 +124,9 @@ class TrelloHttp:
         return await self.retrying(attempt, what=f"{method} {httpx.URL(url).path}")
 
     async def retrying(self, attempt: Attempt, *, what: str = "request") -> httpx.Response:
-        """Run `attempt` when the pacers allow; again after a 429, as the backoff allows."""
-        tries = self.backoff.retries + 1
-        for number in range(tries):
-            for pacer in self.pacers:
-                await pacer.acquire()
+        """Run `attempt` when the pacers allow; again after a 429, as the policy allows."""
+
+        async def once() -> httpx.Response:
             try:
                 response = await attempt()
             except httpx.TransportError as error:
@@ -137,15 +136,11 @@ class TrelloHttp:
             log.debug("%s -> %s", satchel_log.redact(what), response.status_code)
             if response.status_code < 400:
                 return response
-            response = await _read_error_body(response)
-            if response.status_code == 429 and number + 1 < tries:
-                delay = self.backoff.delay(number, retry_after_seconds(response.headers))
-                log.info("Trello said 429; waiting %.1f s before trying again", delay)
-                for pacer in self.pacers:
-                    pacer.hold_off(delay)
-                continue
-            raise trello_error(response)
-        raise AssertionError("unreachable")
+            raise trello_error(await _read_error_body(response))
+
+        return await retrying_rate_limits(
+            self.backoff, f"Trello {satchel_log.redact(what)}", once, pacers=self.pacers
+        )
 
 
 async def _read_error_body(response: httpx.Response) -> httpx.Response:

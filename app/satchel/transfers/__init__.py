@@ -9,11 +9,11 @@
 progress on a timer (`TransferQueue.totals()`, `TransferItem.speed()`).
 """
 
+from satchel.providers.retries import RetryPolicy
 from satchel.transfers.events import Totals, TransferListener
 from satchel.transfers.items import Direction, State, Step, TransferItem
 from satchel.transfers.journal import FILE_NAME, Journal
 from satchel.transfers.queue import DEFAULT_CONCURRENCY, TransferQueue
-from satchel.transfers.retry import RetryPolicy
 
 __all__ = [
     "DEFAULT_CONCURRENCY",

@@ -9,12 +9,12 @@ import httpx
 from satchel.domain.model import Attachment
 from satchel.domain.progress import ProgressCallback
 from satchel.providers.base import Provider
+from satchel.providers.retries import Retrier
 from satchel.storage.download import write_error
 from satchel.storage.resumable_download import fetch_resumable
 from satchel.transfers.hooks import Commit, RetryHook
 from satchel.transfers.items import State, Step, TransferItem
 from satchel.transfers.naming import place_without_overwriting
-from satchel.transfers.retry import Retrier
 
 
 def partial_path_for(dest: Path, item_id: int) -> Path:

@@ -20,13 +20,13 @@ from satchel.domain.errors import SatchelError
 from satchel.domain.model import Identity, PendingUpload
 from satchel.domain.progress import ProgressCallback
 from satchel.providers.base import Provider
+from satchel.providers.retries import Retrier, RetryPolicy
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
 from satchel.transfers.download_run import DownloadRun
 from satchel.transfers.hooks import Commit, ProviderSource, RetryHook
 from satchel.transfers.items import Direction, State, Step, TransferItem
 from satchel.transfers.new_items import record_failure
-from satchel.transfers.retry import Retrier, RetryPolicy
 from satchel.transfers.single_run import SingleRequestRun
 from satchel.transfers.upload_run import UploadRun
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.providers.base import Provider
+from satchel.providers.retries import Retrier
 from satchel.transfers.naming import safe_local_name
-from satchel.transfers.retry import Retrier
 
 
 @dataclass(frozen=True, slots=True)

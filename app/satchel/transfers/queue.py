@@ -27,6 +27,7 @@ import httpx
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.domain.progress import ProgressCallback
+from satchel.providers.retries import RetryPolicy
 from satchel.transfers.adoption import adopt
 from satchel.transfers.async_journal import AsyncJournal
 from satchel.transfers.driving import Driver
@@ -39,7 +40,6 @@ from satchel.transfers.journal import Journal
 from satchel.transfers.new_items import REQUEUED_FIELDS, download_items, requeue, upload_item
 from satchel.transfers.owners import FOLDER_NAME, OwnerLock, owner_alive
 from satchel.transfers.progress import Throughput
-from satchel.transfers.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 

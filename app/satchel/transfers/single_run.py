@@ -14,10 +14,10 @@ from satchel.domain.errors import SatchelError, ServiceUnavailable
 from satchel.domain.model import Attachment
 from satchel.domain.progress import ProgressCallback
 from satchel.providers.base import Provider
+from satchel.providers.retries import Retrier
 from satchel.transfers.checks import FileFacts, check_unchanged, too_large
 from satchel.transfers.hooks import Commit, RetryHook
 from satchel.transfers.items import State, Step, TransferItem
-from satchel.transfers.retry import Retrier
 
 #: Clocks differ: a file made this long before the item was queued still counts as its own.
 _CLOCK_SLACK = timedelta(minutes=2)

@@ -23,11 +23,11 @@ from satchel.domain.errors import (
 )
 from satchel.domain.model import PendingUpload, StoredObject
 from satchel.domain.progress import ProgressCallback
+from satchel.providers.retries import Retrier
 from satchel.providers.staged import StagedUploadProvider
 from satchel.transfers.checks import FileFacts, check_unchanged, too_large
 from satchel.transfers.hooks import Commit, RetryHook
 from satchel.transfers.items import State, Step, TransferItem
-from satchel.transfers.retry import Retrier
 
 log = logging.getLogger(__name__)
 
