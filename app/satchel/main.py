@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -35,7 +35,12 @@ from satchel.ui.self_check import SELF_CHECK, SelfCheck
 from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
 from satchel.workspace.environment import environment_account
-from satchel.workspace.kinds import TRELLO_KEY_OPTION
+from satchel.workspace.kinds import (
+    APP_URL_OPTION,
+    ORGANIZATION_OPTION,
+    STORAGE_URL_OPTION,
+    TRELLO_KEY_OPTION,
+)
 
 if TYPE_CHECKING:
     from satchel.transfers.journal import Journal
@@ -60,6 +65,20 @@ def _say_shown(target: str, window: MainWindow) -> None:
 
 def app_icon() -> QIcon:
     return QIcon(str(paths.resources_dir() / "icons" / "satchel.svg"))
+
+
+def productive_demo_account(base_url: str, handout: dict[str, Any]) -> Account:
+    """The ready line's Productive organization as an account (its token is the secret)."""
+    return Account(
+        name="Demo: Productive",
+        kind="productive",
+        url=base_url,
+        options={
+            ORGANIZATION_OPTION: str(handout["organization_id"]),
+            STORAGE_URL_OPTION: str(handout["storage_url"]),
+            APP_URL_OPTION: base_url,
+        },
+    )
 
 
 class DemoAccounts:
@@ -91,6 +110,11 @@ class DemoAccounts:
                 options={TRELLO_KEY_OPTION: trello["key"]},
             )
             await self.window.workspace.sign_in(account, trello["token"], remember=False)
+            self.window.add_account_row(account.name)
+        productive = self.service.ready.get("productive")
+        if productive:
+            account = productive_demo_account(self.service.base_url, productive)
+            await self.window.workspace.sign_in(account, productive["token"], remember=False)
             self.window.add_account_row(account.name)
         self.window.statusBar().showMessage("Demo service ready.", 5000)
 

@@ -8,11 +8,12 @@ import sys
 from urllib.parse import urlsplit
 
 from satchel import log
-from satchel.cli import trello_sign_in
+from satchel.cli import productive_sign_in, trello_sign_in
 from satchel.cli.context import open_workspace, read_secret, sign_in
 from satchel.domain.errors import NoKeyring, UsageError
 from satchel.domain.model import Account
 from satchel.workspace.environment import ENV_SECRET
+from satchel.workspace.kinds import ORGANIZATION_OPTION
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,6 +33,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     bearer.add_argument("--name", help="a name for the account (default: the service's host)")
     bearer.set_defaults(handler=_add)
     trello_sign_in.register(kinds)
+    productive_sign_in.register(kinds)
 
     listing = actions.add_parser("list", help="list the accounts")
     listing.set_defaults(handler=_list)
@@ -70,7 +72,9 @@ def _list(_args: argparse.Namespace) -> int:
             state = "sign in again" if workspace.needs_sign_in(account.name) else "signed in"
         except NoKeyring:
             state = "no keyring"
-        print(f"{account.name}\t{account.kind}\t{account.url}\t{state}")
+        organization = account.options.get(ORGANIZATION_OPTION)
+        extra = f"\torganization {organization}" if organization else ""
+        print(f"{account.name}\t{account.kind}\t{account.url}\t{state}{extra}")
     return 0
 
 

@@ -15,7 +15,7 @@ from satchel.domain.model import Account, Identity
 from satchel.providers.base import Provider
 from satchel.workspace import Workspace
 from satchel.workspace.environment import ENV_SECRET, ENV_URL, environment_account
-from satchel.workspace.kinds import TRELLO_KEY_OPTION
+from satchel.workspace.kinds import ORGANIZATION_OPTION, TRELLO_KEY_OPTION
 
 T = TypeVar("T")
 
@@ -27,6 +27,9 @@ def add_account_option(parser: argparse.ArgumentParser) -> None:
 def sign_in_hint(account: Account) -> str:
     key = account.options.get(TRELLO_KEY_OPTION)
     extra = f" --key {key}" if account.kind == "trello" and key else ""
+    organization = account.options.get(ORGANIZATION_OPTION)
+    if account.kind == "productive" and organization:
+        extra = f" --organization {organization}"
     return (
         f"No secret is stored for account {account.name!r}. Sign in again with 'satchel "
         f"account add {account.kind} --url {account.url} --name {account.name}{extra}'."

@@ -101,12 +101,19 @@ def _get(args: argparse.Namespace) -> int:
 
 
 def _link(args: argparse.Namespace) -> int:
-    async def work(provider: Provider) -> tuple[str, datetime]:
+    async def work(provider: Provider) -> tuple[str, datetime | str]:
         attachment = await provider.get_attachment(args.attachment)
+        page = provider.shared_page(attachment)
+        if page is not None:  # the service has no temporary link (Productive)
+            return page, provider.kind.capitalize()
         link = await provider.resolve_download(attachment)
         return link.url, link.expires_at
 
     url, expires_at = run_with_provider(args, work)
+    if isinstance(expires_at, str):
+        print(url)
+        print(f"opens the task in {expires_at} for people who have access to it")
+        return 0
     left = human_duration((expires_at - datetime.now(UTC)).total_seconds())
     print(url)
     print(f"expires {expires_at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')} (in {left})")

@@ -123,6 +123,11 @@ class Provider(ABC):
     @abstractmethod
     async def delete(self, attachment: Attachment) -> None: ...
 
+    def shared_page(self, attachment: Attachment) -> str | None:
+        """What Copy Link gives when the service has no credential-free temporary link
+        (Productive: the card's own web page, for people with access); None otherwise."""
+        return None
+
     @abstractmethod
     def permanent_link(self, attachment: Attachment) -> str:
         """The service's own authenticated URL for the attachment; holds no secret."""

@@ -309,7 +309,6 @@ class ProductiveProvider(StagedUploadProvider):
             raise UsageError(f"Satchel does not know which task holds “{attachment.name}”.")
         return self.task_link(attachment.card_id)
 
-    @property
-    def shares_task_links(self) -> bool:
+    def shared_page(self, attachment: Attachment) -> str | None:
         """Productive has no token-free temporary link: Copy Link copies the task's page."""
-        return True
+        return self.permanent_link(attachment)

@@ -24,10 +24,11 @@ from satchel.domain.errors import NoKeyring, SatchelError
 from satchel.domain.model import Account
 from satchel.models.tasks import TaskRunner
 from satchel.ui.account_forms import BearerForm, KindForm
+from satchel.ui.productive_form import ProductiveForm
 from satchel.ui.trello_form import TrelloForm
 from satchel.workspace import Workspace
 
-FORMS: list[type[KindForm]] = [BearerForm, TrelloForm]
+FORMS: list[type[KindForm]] = [BearerForm, TrelloForm, ProductiveForm]
 
 
 class AccountDialog(QDialog):
