@@ -11,6 +11,7 @@ once, never logged, shown or kept.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from urllib.parse import quote
 
 import httpx
 
-from satchel.domain.errors import NotFound, PermissionDenied, PolicyExpired, UsageError
+from satchel.domain.errors import NotFound, PermissionDenied, PolicyExpired, Rejected, UsageError
 from satchel.domain.model import (
     Attachment,
     Board,
@@ -60,6 +61,8 @@ PAGE_SIZE = 200
 TOKEN_LIMIT, TOKEN_WINDOW = 100, 10.0
 ORGANIZATION_LIMIT, ORGANIZATION_WINDOW = 4000, 1800.0
 _FORM_MARGIN = timedelta(seconds=30)
+#: Read–merge–write rounds before giving up on a task that others keep rewriting.
+_LINK_TRIES = 4
 #: Pages followed at most: a service whose `next` links never end is broken.
 _MAX_PAGES = 100_000
 
@@ -114,6 +117,7 @@ class ProductiveProvider(StagedUploadProvider):
             )
         self._http = ProductiveHttp(api_client, token_auth(self.api_url, token), pacers, backoff)
         self._read_only = False
+        self._link_locks: dict[str, asyncio.Lock] = {}
 
     def __repr__(self) -> str:
         return f"ProductiveProvider({self.api_url!r}, organization {self.organization_id!r})"
@@ -261,23 +265,35 @@ class ProductiveProvider(StagedUploadProvider):
         """Read the task's attachments now, add this one, write the list back.
 
         Read afresh each time (never from a journal): another client's attachment linked
-        meanwhile stays, and an attachment already there is not linked twice.
+        meanwhile stays, and one already there is not linked twice. Links to one task
+        take turns here (a write replaces the list); a write of another process that
+        crossed ours is seen on the read-back, and ours is merged in again.
         """
-        current = await self._task_attachments(card_id)
-        found = next((r for r in current if r.id == attachment_id), None)
-        if found is None:
-            ids = [r.id for r in current] + [attachment_id]
-            data = [{"type": "attachments", "id": i} for i in ids]
-            body = {
-                "data": {
-                    "type": "tasks",
-                    "id": card_id,
-                    "relationships": {"attachments": {"data": data}},
-                }
+        lock = self._link_locks.setdefault(card_id, asyncio.Lock())
+        async with lock:
+            for _ in range(_LINK_TRIES):
+                current = await self._task_attachments(card_id)
+                found = next((r for r in current if r.id == attachment_id), None)
+                if found is not None:
+                    return wire.read_attachment(found, card_id)
+                await self._write_task_attachments(
+                    card_id, [r.id for r in current] + [attachment_id]
+                )
+        raise Rejected(
+            "Another program keeps changing this task's attachments at the same moment; "
+            "Satchel could not add the file. Retry in a moment."
+        )
+
+    async def _write_task_attachments(self, card_id: str, ids: list[str]) -> None:
+        data = [{"type": "attachments", "id": i} for i in ids]
+        body = {
+            "data": {
+                "type": "tasks",
+                "id": card_id,
+                "relationships": {"attachments": {"data": data}},
             }
-            await self._write("PATCH", f"/tasks/{_segment(card_id)}", body)
-            found = (await self._document("GET", f"/attachments/{_segment(attachment_id)}")).one()
-        return wire.read_attachment(found, card_id)
+        }
+        await self._write("PATCH", f"/tasks/{_segment(card_id)}", body)
 
     async def discard_upload(self, attachment_id: str) -> None:
         with contextlib.suppress(NotFound):
