@@ -150,24 +150,32 @@ class ProductiveProvider(StagedUploadProvider):
     async def _collect(
         self, path: str, params: dict[str, str]
     ) -> tuple[list[Resource], dict[tuple[str, str], Resource]]:
-        """Every resource of a collection, page by page (200 each), and all that was included."""
+        """Every resource of a collection, to its end, asking for pages of 200.
+
+        Follows `links.next` when the service gives one (cursor pages have no totals),
+        else counts pages by `meta.total_pages`; a clamped page size changes nothing.
+        """
         resources: list[Resource] = []
         included: dict[tuple[str, str], Resource] = {}
-        number = 1
-        while number <= _MAX_PAGES:
-            query = {**params, "page[size]": str(PAGE_SIZE), "page[number]": str(number)}
-            document = await self._document("GET", path, params=query)
+        target = self._url(path)
+        query: dict[str, str] | None = {**params, "page[size]": str(PAGE_SIZE), "page[number]": "1"}
+        seen: set[str] = set()
+        for number in range(1, _MAX_PAGES + 1):
+            document = await self._document("GET", target, params=query)
             resources.extend(document.data)
             included.update(document.included)
             total = document.meta.get("total_pages")
-            more = (
-                number < total
-                if isinstance(total, int) and not isinstance(total, bool)
-                else document.next_link is not None and bool(document.data)
-            )
-            if not more:
+            following = document.next_link
+            if following is not None and document.data:
+                if following in seen:
+                    raise malformed("pages whose next links go round in a circle")
+                seen.add(following)
+                target, query = following, None
+            elif isinstance(total, int) and not isinstance(total, bool) and number < total:
+                query = {**params, "page[size]": str(PAGE_SIZE), "page[number]": str(number + 1)}
+                target = self._url(path)
+            else:
                 return resources, included
-            number += 1
         raise malformed("pages that never end")
 
     # --- reading ---------------------------------------------------------------------------

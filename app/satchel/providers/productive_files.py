@@ -17,10 +17,22 @@ import httpx
 
 from satchel.domain.errors import MalformedResponse, StorageDenied
 from satchel.domain.model import ResolvedLink
+from satchel.log import RedactingFilter
 from satchel.providers.http import network_error
 from satchel.storage.links import link_from_url
 
 log = logging.getLogger(__name__)
+
+
+def _scrub_httpx_lines() -> None:
+    """httpx logs every request's full URL at INFO: a token URL must not reach any
+    handler unscrubbed, whoever raised the log level (a test, a debug session)."""
+    httpx_log = logging.getLogger("httpx")
+    if not any(isinstance(f, RedactingFilter) for f in httpx_log.filters):
+        httpx_log.addFilter(RedactingFilter())
+
+
+_scrub_httpx_lines()
 
 #: How long a storage link the files host hands out is trusted when it does not say.
 LINK_TTL = timedelta(minutes=1)
