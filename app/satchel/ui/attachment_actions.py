@@ -155,16 +155,16 @@ class AttachmentActions(QObject):
     def copy_link(self, account: str, attachment: Attachment) -> None:
         """A fresh presigned link on the clipboard, and until when it works."""
         try:
-            provider = self._workspace.provider(account)
-            page = provider.shared_page(attachment)
+            shared = self._content.shared_page(account, attachment)
         except SatchelError as error:
             self._runner.failed.emit(error)
             return
-        if page is not None:  # no temporary link exists (Productive): the card's own page
+        if shared is not None:  # no temporary link exists (Productive): the task's own page
+            page, service = shared
             QGuiApplication.clipboard().setText(page)
             self.told.emit(
-                f"Link to the task of {attachment.name} copied; it opens in "
-                f"{provider.kind.capitalize()} for people who have access to the task."
+                f"Link to the task of {attachment.name} copied; it opens in {service} "
+                "for people who have access to the task."
             )
             return
 

@@ -67,6 +67,13 @@ class ContentService:
         link = await links.resolve(attachment.id, lambda: provider.resolve_download(attachment))
         return link.url, link.expires_at
 
+    def shared_page(self, account: str, attachment: Attachment) -> tuple[str, str] | None:
+        """(the card's web page, the service's name) when the service has no temporary
+        link to copy (Productive); None when `fresh_link` is the way."""
+        provider = self.workspace.provider(account)
+        page = provider.shared_page(attachment)
+        return None if page is None else (page, provider.kind.capitalize())
+
     def permanent_link(self, account: str, attachment: Attachment) -> str:
         return self.workspace.provider(account).permanent_link(attachment)
 
