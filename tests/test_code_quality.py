@@ -26,12 +26,3 @@ def test_tool_is_clean(command: list[str]) -> None:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
-
-def test_models_use_no_widgets() -> None:
-    """STYLE.md: models import QtCore/QtGui only. import-linter sees PySide6 as one package."""
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in (ROOT / "app" / "satchel" / "models").rglob("*.py")
-        if "QtWidgets" in path.read_text(encoding="utf-8")
-    ]
-    assert offenders == []
