@@ -93,6 +93,26 @@ def test_exit_codes_scripts_rely_on(
     assert satchel("ls", env=closed_port).code == 7
 
 
+def test_upload_of_a_folder_sends_every_file_below_it_without_asking(
+    satchel: Runner, env_account: dict[str, str], tmp_path: Path
+) -> None:
+    _path, card_id = _first_card_path(satchel, env_account)
+    folder = tmp_path / "drawings"
+    (folder / "old").mkdir(parents=True)
+    (folder / "a.txt").write_text("first")
+    (folder / "old" / "b.txt").write_text("second")
+    (tmp_path / "empty").mkdir()
+
+    uploaded = satchel("upload", card_id, str(folder), env=env_account)
+    assert uploaded.code == 0, uploaded.err
+    names = [line.split("\t", 1)[1] for line in uploaded.out.splitlines()]
+    assert sorted(names) == ["a.txt", "b.txt"]
+
+    nothing = satchel("upload", card_id, str(tmp_path / "empty"), env=env_account)
+    assert nothing.code == 2
+    assert "no files in" in nothing.err
+
+
 def test_version_and_module_entry(satchel: Runner) -> None:
     shown = satchel("--version")
     assert shown.code == 0

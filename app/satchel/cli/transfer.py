@@ -19,16 +19,18 @@ from satchel.domain.errors import Rejected, UsageError
 from satchel.domain.model import Attachment
 from satchel.providers.base import Provider
 from satchel.transfers import DEFAULT_CONCURRENCY
+from satchel.transfers.expand import expand_folders
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     upload = commands.add_parser(
         "upload",
         help="attach files to a card",
-        description="Prints 'ATTACHMENT_ID<TAB>NAME' for each file that landed.",
+        description="Prints 'ATTACHMENT_ID<TAB>NAME' for each file that landed. A folder "
+        "stands for every file below it.",
     )
     upload.add_argument("card", metavar="CARD", help="the card's id")
-    upload.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    upload.add_argument("files", metavar="FILE", nargs="+", type=Path, help="a file or a folder")
     upload.add_argument(
         "--concurrency",
         type=int,
@@ -61,11 +63,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _upload(args: argparse.Namespace) -> int:
     """Through the transfer queue and its journal, like the window: a kill or a crash
     leaves every file where `satchel queue resume` picks it up."""
+    files, folders = expand_folders(args.files)
+    if not files:
+        shown = ", ".join(str(f) for f in folders)
+        raise UsageError(f"There are no files in {shown}; nothing was uploaded.")
     workspace = open_workspace()
     name = choose_account(workspace, args)
     workspace.provider(name)  # a missing secret stops the command before the queue starts
     return drive_queue(
-        lambda queue: queue.enqueue_uploads(name, args.card, args.files),
+        lambda queue: queue.enqueue_uploads(name, args.card, files),
         concurrency=args.concurrency,
         workspace=workspace,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,38 +12,13 @@ from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.models.tasks import TaskRunner
 from satchel.models.transfer_list import TransferListModel, human_bytes
 from satchel.transfers.events import Totals
+from satchel.transfers.expand import expand_folders, total_size
 from satchel.transfers.items import TransferItem
 from satchel.transfers.queue import TransferQueue
 from satchel.ui.transfers_panel import TransfersPanel
 
 #: (title, question) -> yes?
 Confirm = Callable[[str, str], bool]
-
-
-def expand_folders(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """(every file to send, the folders among `paths`). Symlinked folders are not followed,
-    so a symlink loop cannot run forever; each file is checked again by the queue."""
-    files: list[Path] = []
-    folders: list[Path] = []
-    for path in paths:
-        if path.is_dir() and not path.is_symlink():
-            folders.append(path)
-            for root, dirs, names in os.walk(path):
-                dirs.sort()
-                files.extend(Path(root) / name for name in sorted(names))
-        else:
-            files.append(path)
-    return files, folders
-
-
-def _size(paths: list[Path]) -> int:
-    total = 0
-    for path in paths:
-        try:
-            total += path.stat().st_size
-        except OSError:
-            continue  # the queue reports it, with its reason
-    return total
 
 
 class TransferActions(QObject):
@@ -82,7 +56,7 @@ class TransferActions(QObject):
             names = ", ".join(f.name for f in folders[:3]) + ("…" if len(folders) > 3 else "")
             question = (
                 f"Upload {len(files)} file{'s' * (len(files) != 1)} "
-                f"({human_bytes(_size(files))}) from {names}?"
+                f"({human_bytes(total_size(files))}) from {names}?"
             )
             if not confirm("Upload folder", question):
                 return False
