@@ -25,4 +25,3 @@ BIN = Path(sys.executable).parent
 def test_tool_is_clean(command: list[str]) -> None:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-
