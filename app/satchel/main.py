@@ -32,6 +32,7 @@ from satchel.storage.content_cache import ContentCache
 from satchel.ui.error_funnel import ErrorFunnel
 from satchel.ui.main_window import MainWindow
 from satchel.ui.self_check import SELF_CHECK, SelfCheck
+from satchel.ui.single_instance import InstanceServer, hand_over, server_name
 from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
 from satchel.workspace.environment import environment_account
@@ -204,11 +205,23 @@ def build(argv: Sequence[str]) -> Desktop:
     return Desktop(app, loop, window, workspace, runner, funnel, DemoAccounts(window))
 
 
-def run(argv: Sequence[str], demo: bool = False) -> int:
+def run(argv: Sequence[str], demo: bool = False, files: Sequence[str] = ()) -> int:
+    """The window, or, when one already runs for this user and data dir, hand it `files`
+    and bring it forward (one queue per journal)."""
     if demo and not demo_available():
         print(NO_DEMO_MESSAGE, file=sys.stderr)
         return 2
+    opened = [str(Path(name).resolve()) for name in files]
+    QApplication.instance() or QApplication(list(argv))  # the socket runs on Qt's loop
+    instance_name = server_name(paths.data_dir())
+    if hand_over(instance_name, opened):
+        return 0
     desktop = build(argv)
+    instance = InstanceServer(instance_name, desktop.app)
+    instance.listen()
+    instance.files_received.connect(desktop.window.receive_files)
+    if opened:
+        QTimer.singleShot(0, lambda: desktop.window.receive_files(opened))
     if demo_available():
         desktop.window.offer_demo(lambda: desktop.runner.run(desktop.demo.start(), "Demo"))
     desktop.window.show()
@@ -230,6 +243,7 @@ def run(argv: Sequence[str], demo: bool = False) -> int:
         print(f"satchel: {error.message}", file=sys.stderr)
         return error.exit_code
     finally:
+        instance.close()
         desktop.demo.stop()
         desktop.funnel.uninstall()
     return 0

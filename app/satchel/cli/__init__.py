@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from satchel import __version__, log, tuning
 from satchel.domain.errors import SatchelError
@@ -62,6 +63,23 @@ def _run_sandbox(sandbox_args: list[str]) -> int:
     return runner.run(parser.parse_args(sandbox_args))
 
 
+def _open_files(files: list[str], demo: bool) -> int:
+    missing = [name for name in files if not Path(name).exists()]
+    if missing:
+        print(f"satchel: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 10
+    if not _has_display():
+        print(
+            "satchel: opening files needs the window, and there is no display here. "
+            "Use 'satchel upload CARD FILE…' instead.",
+            file=sys.stderr,
+        )
+        return 2
+    from satchel import main as desktop
+
+    return desktop.run(sys.argv[:1], demo=demo, files=files)
+
+
 def _has_display() -> bool:
     """Whether a window can be shown: a desktop session, or a Qt platform chosen by hand."""
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
@@ -69,10 +87,34 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+#: Flags of the window itself (no command).
+WINDOW_FLAGS = frozenset({"--demo", "-v", "-vv", "--verbose"})
+
+
 def _wants_window(arguments: list[str]) -> bool:
     """No command, just the window's own flags, and a display: open the window right away,
     before the command line's parser and its imports (start-up time is measured)."""
-    return _has_display() and all(a in {"--demo", "-v", "-vv", "--verbose"} for a in arguments)
+    return _has_display() and all(a in WINDOW_FLAGS for a in arguments)
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _opened_files(arguments: list[str]) -> list[str] | None:
+    """`satchel FILE…` ("Open with Satchel", the .desktop entry's %F): the arguments name
+    files, not a command. None when they are a command line."""
+    positional = [a for a in arguments if a not in WINDOW_FLAGS]
+    if not positional or any(a.startswith("-") for a in positional):
+        return None
+    if all(Path(a).exists() for a in positional) or any(
+        sep in positional[0] for sep in ("/", "\\", ".")
+    ):
+        return None if positional[0] in _command_names(build_parser()) else positional
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -84,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from satchel import main as desktop
 
         return desktop.run(sys.argv[:1], demo="--demo" in arguments)
+    if (files := _opened_files(arguments)) is not None:
+        return _open_files(files, demo="--demo" in arguments)
     parser = build_parser()
     args = parser.parse_args(arguments)
     if args.command != "sandbox":

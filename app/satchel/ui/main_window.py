@@ -39,6 +39,7 @@ from satchel.ui.preview import PreviewPane
 from satchel.ui.tree_view import BoardTreeView
 from satchel.ui.welcome import WelcomeWidget
 from satchel.ui.window_actions import WindowActions
+from satchel.ui.window_opening import WindowOpeningMixin
 from satchel.ui.window_transfers import WindowTransfersMixin
 from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
@@ -55,7 +56,7 @@ def _confirm(parent: QWidget, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class MainWindow(WindowTransfersMixin, QMainWindow):
+class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
     def __init__(
         self,
         workspace: Workspace,
