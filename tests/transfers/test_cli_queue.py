@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import time
 from pathlib import Path
 
 from tests.support.sandbox import SandboxInfo
-from tests.transfers.cli_runner import cli_env, run_satchel, satchel_command
+from tests.transfers.cli_runner import cli_env, listed, run_satchel, upload_under_way
 from tests.transfers.conftest import ServiceView, write_files
-
-
-def _listed(env: dict[str, str]) -> list[dict[str, object]]:
-    result = run_satchel(env, "queue", "list", "--json")
-    assert result.returncode == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def test_cancel_a_transfer_another_satchel_runs(
@@ -24,22 +15,8 @@ def test_cancel_a_transfer_another_satchel_runs(
     card = view.new_card("cli cancel")
     (big,) = write_files(tmp_path, 1, 400 * 1024 * 1024, prefix="huge")
     env = cli_env(sandbox, rw_key, tmp_path / "data")
-    upload = subprocess.Popen(
-        satchel_command("upload", card, str(big)),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    upload, entry = upload_under_way(env, card, big)
     try:
-        deadline = time.monotonic() + 60
-        listed: list[dict[str, object]] = []
-        while time.monotonic() < deadline:
-            listed = _listed(env) if (tmp_path / "data" / "transfers.db").exists() else []
-            if listed and listed[0]["attachment_id"]:
-                break
-            time.sleep(0.05)
-        (entry,) = listed
         assert entry["running_elsewhere"] is True and entry["status"] in {"uploading", "preparing"}
         created = str(entry["attachment_id"])
 
@@ -51,7 +28,7 @@ def test_cancel_a_transfer_another_satchel_runs(
     assert upload.returncode == 130, err
     assert "cancelled" in err
     assert view.attachment(created) is None and view.on_card(card) == []
-    (after,) = _listed(env)
+    (after,) = listed(env)
     assert after["state"] == "cancelled"
 
 
@@ -63,7 +40,7 @@ def test_retry_and_clear_from_the_command_line(
     later = tmp_path / "later.txt"
     first = run_satchel(env, "upload", card, str(later))
     assert first.returncode == 10 and "later.txt" in first.stderr
-    (failed,) = _listed(env)
+    (failed,) = listed(env)
     assert failed["state"] == "failed" and failed["error_code"] == 10
 
     later.write_text("now it exists")
@@ -75,7 +52,7 @@ def test_retry_and_clear_from_the_command_line(
     nothing = run_satchel(env, "queue", "resume")
     assert nothing.returncode == 0 and "Nothing to resume" in nothing.stderr
     cleared = run_satchel(env, "queue", "clear")
-    assert cleared.returncode == 0 and _listed(env) == []
+    assert cleared.returncode == 0 and listed(env) == []
     assert run_satchel(env, "queue", "cancel", "999").returncode == 5
 
 

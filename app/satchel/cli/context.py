@@ -13,6 +13,7 @@ from typing import TypeVar
 from satchel.domain.errors import NoKeyring
 from satchel.domain.model import Account, Identity
 from satchel.providers.base import Provider
+from satchel.stop_signals import run_until_stopped
 from satchel.workspace import Workspace
 from satchel.workspace.environment import ENV_SECRET, ENV_URL, environment_account
 from satchel.workspace.kinds import ORGANIZATION_OPTION, TRELLO_KEY_OPTION
@@ -66,7 +67,7 @@ def run_with_provider(args: argparse.Namespace, work: Callable[[Provider], Await
         finally:
             await workspace.aclose()
 
-    return asyncio.run(session())
+    return run_until_stopped(session())
 
 
 def read_secret(prompt: str = "API key: ") -> str:

@@ -14,6 +14,7 @@ from satchel.cli.context import open_workspace
 from satchel.cli.format import human_duration, human_size
 from satchel.domain.errors import Cancelled, SignInRequired, UsageError
 from satchel.providers.base import Provider
+from satchel.stop_signals import run_until_stopped
 from satchel.transfers import (
     FILE_NAME,
     Direction,
@@ -164,4 +165,4 @@ def drive_queue(work: Work, *, concurrency: int, workspace: Workspace | None = N
             journal.close()
         return report(items)
 
-    return asyncio.run(session())
+    return run_until_stopped(session())

@@ -44,6 +44,7 @@ from satchel.sandbox.seaweed import SeaweedError
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello import demo as trello_demo
+from satchel.stop_signals import stop_signals
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +114,13 @@ def _budgets(text: str) -> tuple[Budget, Budget]:
 
 
 class _StopRequested(Exception):
-    """SIGINT or SIGTERM arrived: unwind, stopping the S3 child on the way out."""
+    """A stop signal arrived (SIGINT, SIGTERM, SIGHUP; Windows: SIGBREAK): unwind, stopping
+    the S3 child on the way out."""
 
 
 def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
     # Raise only once: a second signal must not interrupt the clean-up of the first.
-    for handled in (signal.SIGINT, signal.SIGTERM):
+    for handled in stop_signals():
         signal.signal(handled, signal.SIG_IGN)
     log.info("Got %s: stopping", signal.Signals(signum).name)
     raise _StopRequested
@@ -217,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     data_dir: Path = args.data.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for handled in (signal.SIGINT, signal.SIGTERM):
+    for handled in stop_signals():
         signal.signal(handled, _on_stop_signal)
     try:
         with contextlib.ExitStack() as cleanup:
