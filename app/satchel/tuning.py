@@ -4,6 +4,8 @@ Streaming downloads allocate a fresh 256 KiB buffer per read. glibc serves block
 that big with mmap/munmap by default, so every read pays for new zeroed pages; in a
 fresh process that halves download throughput (measured: 0.45x curl). Raising the
 mmap threshold keeps those buffers in the reusable heap.
+
+Off glibc (Windows, macOS, musl) this is a no-op: there is no `mallopt` to call.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ TRIM_THRESHOLD = 64 * 1024 * 1024
 
 
 def tune_allocator() -> bool:
-    """Best effort and glibc only; returns whether it applied."""
+    """Best effort and glibc only (a no-op elsewhere); returns whether it applied."""
     if not sys.platform.startswith("linux"):
         return False
     name = ctypes.util.find_library("c")
