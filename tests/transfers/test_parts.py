@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from satchel.domain.errors import LocalFileError, NetworkError, RateLimited, Rejected
+from satchel.domain.model import Attachment
 from satchel.providers.retries import RetryPolicy
 from satchel.sandbox.fault_plan import Fault, parse_faults
 from satchel.transfers import Direction, Journal, State, Step, TransferItem
@@ -19,6 +20,7 @@ from satchel.transfers.naming import (
     place_without_overwriting,
     safe_local_name,
 )
+from satchel.transfers.new_items import download_items
 from satchel.transfers.owners import OwnerLock, owner_alive
 from satchel.transfers.progress import RollingRate
 
@@ -158,3 +160,24 @@ def test_fault_plans_parse_and_repeat_with_a_seed() -> None:
                        ("503=2", "from 0 to 1"), ("503=0.6,429=0.6", "more than 1")]:  # fmt: skip
         with pytest.raises(ValueError, match=words):
             parse_faults(bad)
+
+
+def test_names_that_differ_only_in_case_get_numbers(tmp_path: Path) -> None:
+    """Windows and macOS see "Report.pdf" and "report.pdf" as one file: keep them apart."""
+    wanted = [
+        (Attachment(f"a{n}", name, "card", "application/pdf", 10), tmp_path)
+        for n, name in enumerate(["Report.pdf", "report.pdf", "REPORT.pdf"])
+    ]
+    items = download_items(
+        account="acct",
+        wanted=wanted,
+        saved={},
+        reserved={tmp_path / "report.PDF"},  # an unfinished download from before
+        batch="b",
+        owner="o",
+    )
+    assert [i.local_path.name for i in items] == [
+        "Report (2).pdf",
+        "report (3).pdf",
+        "REPORT (4).pdf",
+    ]

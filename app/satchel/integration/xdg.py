@@ -16,7 +16,7 @@ from satchel.integration.entry import APP_ID, desktop_entry, metainfo
 
 def data_home() -> Path:
     value = os.environ.get("XDG_DATA_HOME")
-    return Path(value) if value and Path(value).is_absolute() else Path.home() / ".local/share"
+    return Path(value) if value and Path(value).is_absolute() else Path.home() / ".local" / "share"
 
 
 def launcher() -> list[str]:
@@ -46,10 +46,10 @@ class Layout:
 
     @property
     def scalable_icon(self) -> Path:
-        return self.root / "icons/hicolor/scalable/apps" / f"{APP_ID}.svg"
+        return self.root / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg"
 
     def png_icon(self, size: int) -> Path:
-        return self.root / f"icons/hicolor/{size}x{size}/apps" / f"{APP_ID}.png"
+        return self.root / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
 
     def files(self) -> list[Path]:
         pngs = [self.png_icon(size) for size in icons.HICOLOR_SIZES]
@@ -67,7 +67,7 @@ def _refresh_caches(layout: Layout) -> None:
     """Tell the desktop; both tools are optional (the menu picks changes up anyway)."""
     for command in (
         ["update-desktop-database", "-q", str(layout.entry.parent)],
-        ["gtk-update-icon-cache", "-q", "-t", "-f", str(layout.root / "icons/hicolor")],
+        ["gtk-update-icon-cache", "-q", "-t", "-f", str(layout.root / "icons" / "hicolor")],
     ):
         if shutil.which(command[0]):
             subprocess.run(command, check=False, capture_output=True, timeout=60)

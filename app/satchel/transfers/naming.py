@@ -64,6 +64,13 @@ def candidates(folder: Path, name: str) -> Iterator[Path]:
         number += 1
 
 
+def case_key(path: Path) -> str:
+    """`path` as a file system that ignores case sees it (Windows; macOS by default): two
+    names that differ only in case are one file there, so Satchel keeps them apart
+    everywhere (a folder synced between machines stays valid)."""
+    return str(path).casefold()
+
+
 def free_path(folder: Path, name: str, taken: Callable[[Path], bool]) -> Path:
     """The first candidate that neither exists nor is `taken` (reserved by another item)."""
     for path in candidates(folder, name):

@@ -13,7 +13,7 @@ from satchel.providers.staged import guess_content_type
 from satchel.storage.download import write_error
 from satchel.transfers.checks import check_source
 from satchel.transfers.items import Direction, State, Step, TransferItem
-from satchel.transfers.naming import free_path, safe_local_name
+from satchel.transfers.naming import case_key, free_path, safe_local_name
 
 
 def record_failure(item: TransferItem, error: SatchelError) -> None:
@@ -137,8 +137,10 @@ def download_items(
     """Downloads of these attachments into their folders (made here), with free names.
 
     `saved`: where the journal says each attachment was saved before; `reserved`: the
-    destinations of unfinished downloads (grows with the names chosen here).
+    destinations of unfinished downloads (grows with the names chosen here). Names that
+    differ only in case count as the same name.
     """
+    folded = {case_key(path) for path in reserved}
     items = []
     for attachment, folder in wanted:
         before = next(
@@ -155,7 +157,7 @@ def download_items(
             folder=folder,
             batch=batch,
             owner=owner,
-            taken=reserved.__contains__,
+            taken=lambda path: case_key(path) in folded,
             saved_before=before,
         )
         try:
@@ -163,6 +165,7 @@ def download_items(
         except OSError as error:
             record_failure(item, write_error(item.local_path, error))
         reserved.add(item.local_path)
+        folded.add(case_key(item.local_path))
         items.append(item)
     return items
 
