@@ -10,6 +10,7 @@ import pytest
 from satchel.domain.errors import PermissionDenied, SignInRequired, StorageDenied
 from satchel.domain.model import Attachment, Card
 from satchel.providers.productive import ProductiveProvider
+from satchel.storage.content_cache import ContentCache
 from tests.support.productive import ProductiveDemo, demo_of
 from tests.support.sandbox import SandboxInfo
 
@@ -138,3 +139,22 @@ async def test_a_file_the_token_may_not_open_is_an_error_not_a_login_page(
         with pytest.raises(StorageDenied, match="login"):
             await outsider.download(stranger, tmp_path / "saved")
     assert not (tmp_path / "saved").exists()
+
+
+@pytest.mark.asyncio
+async def test_previews_come_through_the_content_cache_without_the_token(
+    demo: ProductiveDemo, tmp_path: Path
+) -> None:
+    cache = ContentCache(tmp_path / "cache")
+    async with demo.provider() as provider:
+        card = await _card(provider, "Spring Campaign › Design", "Homepage hero")
+        picture = next(
+            a for a in await provider.list_attachments(card.id) if a.name.endswith(".png")
+        )
+        path = await cache.fetch(provider, "Demo: Productive", picture)
+        again = await cache.fetch(provider, "Demo: Productive", picture)
+    assert path == again and path.read_bytes().startswith(b"\x89PNG")
+    for item in (tmp_path / "cache").rglob("*"):
+        assert demo.token not in item.name
+        if item.is_file():
+            assert demo.token.encode() not in item.read_bytes()
