@@ -17,6 +17,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import httpx
 import pytest
 
 from satchel.transfers import Journal, State, TransferQueue
@@ -107,3 +108,48 @@ async def _resume(demo: ProductiveDemo, journal_path: Path) -> None:
         finally:
             await queue.aclose()
             journal.close()
+
+
+@pytest.mark.asyncio
+async def test_uploads_through_faults_land_once_each(
+    fault_service: SandboxInfo, tmp_path: Path
+) -> None:
+    """503s, 429s, dropped answers and expired policies on Productive's API: each file
+    still lands once (an expired policy is made again)."""
+    demo = demo_of(fault_service)
+    files = []
+    for number in range(40):
+        path = tmp_path / f"faulty {number:02d}.txt"
+        path.write_text(f"file {number}\n" * 100)
+        files.append(path)
+    with demo.client() as api:
+        task = await asyncio.to_thread(_task_through_faults, demo, api, "Press kit")
+    journal = Journal(tmp_path / "transfers.db")
+    async with demo.provider() as provider:
+        queue = TransferQueue(journal, lambda _account: provider, retry=FAST_RETRY)
+        try:
+            items = await queue.enqueue_uploads("productive", task, files)
+            await queue.wait(items)
+        finally:
+            await queue.aclose()
+            journal.close()
+    assert [i.error for i in items if i.state is not State.DONE] == []
+    assert sum(i.attempts for i in items) > 0  # the faults did happen
+    async with demo.provider() as reader:
+        for _ in range(20):
+            try:
+                landed = await reader.list_attachments(task)
+                break
+            except Exception:
+                await asyncio.sleep(0.1)
+    names = Counter(a.name for a in landed)
+    assert all(names[p.name] == 1 for p in files), names
+
+
+def _task_through_faults(demo: ProductiveDemo, api: httpx.Client, title: str) -> str:
+    for _ in range(50):
+        try:
+            return demo.task_id(api, title)
+        except (httpx.HTTPError, KeyError, ValueError):
+            continue
+    raise AssertionError("the fault service never answered")

@@ -35,6 +35,8 @@ from satchel.sandbox.s3 import S3Gateway
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+#: Productive's dialect: its faults answer in JSON:API, with its 429 header.
+PRODUCTIVE_PREFIX = "/api/v2"
 _EXPIRED_TTL = timedelta(minutes=-5)
 
 
@@ -95,20 +97,25 @@ class FaultMiddleware:
             await self.app(scope, self._lifespan_receive(receive), send)
             return
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(API_PREFIX + "/"):
+        productive = path.startswith(PRODUCTIVE_PREFIX + "/")
+        if scope["type"] != "http" or not (path.startswith(API_PREFIX + "/") or productive):
             await self.app(scope, receive, send)
             return
         method = scope.get("method", "GET")
-        creates = method == "POST" and path == API_PREFIX + "/attachments"
+        creates = method == "POST" and path in {
+            API_PREFIX + "/attachments",
+            PRODUCTIVE_PREFIX + "/attachments",
+        }
         allowed = API_FAULTS | {Fault.EXPIRED_POLICY} if creates else API_FAULTS
         fault = self.plan.draw(allowed)
         if fault is not None:
             log.info("injected %s on %s %s", fault.value, method, path)
         if fault is Fault.UNAVAILABLE:
-            await _problem(send, 503, "service_unavailable", {"Retry-After": "1"})
+            await _problem(send, 503, "service_unavailable", {"Retry-After": "1"}, productive)
             return
         if fault is Fault.RATE_LIMITED:
-            await _problem(send, 429, "rate_limited", {})
+            reset = {"X-RateLimit-Reset": "1"} if productive else {}
+            await _problem(send, 429, "rate_limited", reset, productive)
             return
         if fault is Fault.SLOW:
             await asyncio.sleep(self.plan.slow_delay())
@@ -169,6 +176,17 @@ class FaultMiddleware:
 
     def _rewrite_created(self, body: bytes, expire: bool) -> bytes:
         answer: dict[str, Any] = json.loads(body)
+        data = answer.get("data")
+        if isinstance(data, dict):  # Productive: the policy is data.attributes.aws_policy
+            if expire:
+                attributes = data["attributes"]
+                policy = attributes["aws_policy"]
+                form = self.gateway.upload_form(
+                    policy["key"], int(attributes["size"]), attributes["content_type"],
+                    ttl=_EXPIRED_TTL,
+                )  # fmt: skip
+                attributes["aws_policy"] = {**policy, **form.fields}
+            return json.dumps(answer).encode()
         upload = answer.get("upload")
         if not isinstance(upload, dict):
             return body
@@ -182,12 +200,23 @@ class FaultMiddleware:
         return json.dumps(answer).encode()
 
 
-async def _problem(send: Send, status: int, code: str, extra: dict[str, str]) -> None:
-    body = json.dumps(
-        {"type": f"https://satchel.dev/problems/{code}", "title": code, "status": status,
-         "detail": "Injected fault: try again later.", "code": code}
-    ).encode()  # fmt: skip
-    headers = [(b"content-type", b"application/problem+json")]
+async def _problem(
+    send: Send, status: int, code: str, extra: dict[str, str], jsonapi: bool = False
+) -> None:
+    """An injected refusal, in the problem shape, or Productive's JSON:API errors."""
+    if jsonapi:
+        title = "Too many requests" if status == 429 else "Server Error"
+        detail = "Rate limit reached. Try again later" if status == 429 else "Injected fault."
+        said: dict[str, Any] = {"errors": [{"status": status, "title": title, "detail": detail}]}
+        media_type = b"application/vnd.api+json"
+    else:
+        said = {
+            "type": f"https://satchel.dev/problems/{code}", "title": code, "status": status,
+            "detail": "Injected fault: try again later.", "code": code,
+        }  # fmt: skip
+        media_type = b"application/problem+json"
+    body = json.dumps(said).encode()
+    headers = [(b"content-type", media_type)]
     headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
     headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
