@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -12,13 +14,15 @@ import respx
 from satchel.domain.errors import (
     NetworkError,
     NotFound,
+    PermissionDenied,
     RateLimited,
     SignInRequired,
     TooLarge,
 )
-from satchel.providers.pacing import Pacer
+from satchel.providers.pacing import Budget, Pacer, listen_for_waits
 from satchel.providers.retries import RetryPolicy
 from satchel.providers.trello import TrelloProvider
+from satchel.providers.trello_http import TRELLO_BUDGETS
 from tests.providers import trello_payloads as p
 
 pytestmark = pytest.mark.asyncio
@@ -61,12 +65,10 @@ def provider(pacer: Pacer | None = None, retries: int = 2) -> TrelloProvider:
     [
         ("invalid token", "revoked or is not valid"),
         ("expired token", "expired"),
-        ("unauthorized permission requested", "may not do that"),
         ("invalid key", "application key"),
-        ("something new", "no longer accepts"),
     ],
 )
-async def test_plain_text_401s_mean_sign_in_again(
+async def test_credential_401s_mean_sign_in_again(
     trello: respx.MockRouter, body: str, words: str
 ) -> None:
     trello.get("/1/members/me/boards").respond(401, text=body)
@@ -75,6 +77,54 @@ async def test_plain_text_401s_mean_sign_in_again(
             await trello_provider.list_boards()
     assert failure.value.detail == body
     assert failure.value.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("unauthorized permission requested", "this item"),
+        ("unauthorized card permission requested", "this card"),
+        ("unauthorized member permission requested", "member"),
+        ("unauthorized organization.", "workspace"),
+        ("something new", "not allow"),
+    ],
+)
+async def test_other_401s_are_not_allowed_for_that_item_only(
+    trello: respx.MockRouter, body: str, words: str
+) -> None:
+    trello.get(f"/1/cards/{p.CARD_ID}/attachments").respond(401, text=body)
+    async with provider() as trello_provider:
+        with pytest.raises(PermissionDenied, match=words) as failure:
+            await trello_provider.list_attachments(p.CARD_ID)
+    assert "stays signed in" in failure.value.message
+    assert failure.value.detail == body
+    assert failure.value.exit_code == 4
+
+
+@pytest.mark.parametrize("body", ["unauthorized permission requested", "something new"])
+async def test_any_401_on_the_member_or_token_routes_means_sign_in_again(
+    trello: respx.MockRouter, body: str
+) -> None:
+    trello.get("/1/members/me").respond(401, text=body)
+    trello.get(f"/1/tokens/{p.NEW_TOKEN}").respond(401, text=body)
+    async with provider() as trello_provider:
+        with pytest.raises(SignInRequired, match="Sign in to Trello again"):
+            await trello_provider.whoami()
+        with pytest.raises(SignInRequired):
+            await trello_provider.token_info()
+
+
+async def test_a_refused_upload_is_not_allowed_not_a_sign_out(
+    trello: respx.MockRouter, tmp_path: Path
+) -> None:
+    trello.post(f"/1/cards/{p.CARD_ID}/attachments").respond(
+        401, text="unauthorized permission requested"
+    )
+    source = tmp_path / "a.txt"
+    source.write_bytes(b"abc")
+    async with provider() as trello_provider:
+        with pytest.raises(PermissionDenied, match="only read"):
+            await trello_provider.upload(p.CARD_ID, source)
 
 
 async def test_a_429_backs_off_and_tries_again(trello: respx.MockRouter) -> None:
@@ -125,10 +175,108 @@ async def test_other_refusals(trello: respx.MockRouter) -> None:
             await trello_provider.list_attachments(p.CARD_ID)
 
 
-async def test_a_file_too_large_for_the_plan(trello: respx.MockRouter, tmp_path: Path) -> None:
-    trello.post(f"/1/cards/{p.CARD_ID}/attachments").respond(413, text="request entity too large")
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (413, "request entity too large"),
+        (400, "File too large"),
+        (422, '{"message":"The file exceeds the size limit of this board"}'),
+    ],
+)
+async def test_the_service_refusing_a_file_as_too_large(
+    trello: respx.MockRouter, tmp_path: Path, status: int, body: str
+) -> None:
+    trello.post(f"/1/cards/{p.CARD_ID}/attachments").respond(status, text=body)
     source = tmp_path / "big.bin"
     source.write_bytes(b"x" * 1000)
     async with provider() as trello_provider:
-        with pytest.raises(TooLarge, match="10 MB"):
+        with pytest.raises(
+            TooLarge, match="larger than this account's upload limit of 250 MB"
+        ) as failure:
             await trello_provider.upload(p.CARD_ID, source)
+    assert "10 MB" in failure.value.message and failure.value.detail == body
+
+
+async def test_a_file_over_the_account_limit_is_refused_before_any_request(
+    trello: respx.MockRouter, tmp_path: Path
+) -> None:
+    route = trello.post(f"/1/cards/{p.CARD_ID}/attachments").respond(200, json={})
+    source = tmp_path / "big.bin"
+    source.write_bytes(b"x" * 2001)
+    trello_provider = TrelloProvider(
+        p.API, p.KEY, p.NEW_TOKEN, pacers=(Pacer(1000, 1.0),), upload_limit=2000
+    )
+    async with trello_provider:
+        with pytest.raises(TooLarge, match=r"“big\.bin” is larger than this account's upload"):
+            await trello_provider.upload(p.CARD_ID, source)
+    assert not route.called
+
+
+KEY_LIMITED = {"error": "API_KEY_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
+MEMBERS_LIMITED = {"error": "MEMBER_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
+
+
+def short_budgets(members_window: float = 0.3) -> tuple[Budget, ...]:
+    """Trello's three budgets with windows short enough for a test."""
+    token, key, members = TRELLO_BUDGETS
+    return (
+        replace(token, window=0.2),
+        replace(key, window=0.2),
+        replace(members, window=members_window),
+    )
+
+
+@pytest.mark.parametrize(("body", "spent"), [(RATE_LIMITED, "token"), (KEY_LIMITED, "key")])
+async def test_a_429_holds_the_budget_it_names(
+    trello: respx.MockRouter, body: dict[str, str], spent: str
+) -> None:
+    route = trello.get("/1/members/me/boards")
+    route.side_effect = [httpx.Response(429, json=body), httpx.Response(200, json=[])]
+    budgets = short_budgets()
+    async with TrelloProvider(
+        p.API, p.KEY, p.NEW_TOKEN, budgets=budgets, backoff=RetryPolicy(base_delay=0.1)
+    ) as trello_provider:
+        started = time.monotonic()
+        assert await trello_provider.list_boards() == []
+        waited = time.monotonic() - started
+    assert route.call_count == 2 and waited >= 0.05  # waited at least half the first step
+
+
+async def test_the_members_budget_waits_out_its_window_and_says_so(
+    trello: respx.MockRouter,
+) -> None:
+    route = trello.get("/1/members/me")
+    route.side_effect = [
+        httpx.Response(429, json=MEMBERS_LIMITED),
+        httpx.Response(429, json=MEMBERS_LIMITED),
+        httpx.Response(200, json=p.MEMBER),
+    ]
+    trello.get(f"/1/tokens/{p.NEW_TOKEN}").respond(200, json=p.token_info())
+    told: list[tuple[str, float]] = []
+    stop = listen_for_waits(lambda text, seconds: told.append((text, seconds)))
+    try:
+        async with TrelloProvider(
+            p.API,
+            p.KEY,
+            p.NEW_TOKEN,
+            budgets=short_budgets(0.4),
+            backoff=RetryPolicy(max_attempts=1),
+        ) as trello_provider:
+            started = time.monotonic()
+            identity = await trello_provider.whoami()
+            waited = time.monotonic() - started
+    finally:
+        stop()
+    assert identity.id == p.MEMBER_ID
+    assert route.call_count == 3  # no quick retries used up: two waits, then the answer
+    assert len(told) == 2 and "members requests" in told[0][0] and "waits" in told[0][0]
+    assert waited >= 0.4
+
+
+async def test_the_members_budget_counts_only_the_member_route(trello: respx.MockRouter) -> None:
+    members = next(b for b in TRELLO_BUDGETS if b.name == "members")
+    assert members.covers("/1/members/me") and members.covers(
+        "/1/members/5abbe4b7ddc1b351ef961414/"
+    )
+    assert not members.covers("/1/members/me/boards")
+    assert not members.covers("/1/boards/x/cards")

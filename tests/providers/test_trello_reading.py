@@ -104,7 +104,11 @@ async def test_a_board_brings_cards_and_attachments_in_one_request(
         (card,) = await trello_provider.list_cards(p.LIST_ID)
         upload, link = await trello_provider.list_attachments(card.id)
     assert cards.calls.last.request.url.params["attachments"] == "true"
-    assert cards.calls.last.request.url.params["filter"] == "all"
+    params = cards.calls.last.request.url.params
+    assert params["filter"] == "visible"  # archived cards only when closed items show
+    assert params["limit"] == "1000" and "before" not in params
+    assert set(params["fields"].split(",")) >= {"id", "name", "idList", "closed"}
+    assert "previews" in params["attachment_fields"].split(",")
     assert not card_attachments.called
 
     assert upload.card_id == p.CARD_ID and upload.size == 91203

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 
-from satchel.domain.errors import SignInRequired, StorageError
+from satchel.domain.errors import PermissionDenied, Rejected, StorageError
 from satchel.domain.model import Attachment
 from satchel.providers.pacing import Pacer
 from satchel.providers.retries import RetryPolicy
@@ -50,12 +50,12 @@ def assert_clean(request: httpx.Request) -> None:
 async def test_download_asks_the_route_then_fetches_cleanly(
     trello: respx.MockRouter, tmp_path: Path
 ) -> None:
-    head = trello.head(p.API + p.DOWNLOAD_PATH).respond(302, headers={"Location": p.S3_LOCATION})
+    route = trello.get(p.API + p.DOWNLOAD_PATH).respond(302, headers={"Location": p.S3_LOCATION})
     s3 = trello.get(url__startswith=S3_HOST).respond(200, content=CONTENT)
     async with provider() as trello_provider:
         saved = await trello_provider.download(image(), tmp_path / "shot.png")
     assert saved.read_bytes() == CONTENT
-    route_request = head.calls.last.request
+    route_request = route.calls.last.request
     assert route_request.url.host == "api.trello.com"  # the route, on the API host
     assert route_request.headers["authorization"].startswith("OAuth oauth_consumer_key=")
     assert not route_request.url.params
@@ -109,11 +109,12 @@ async def test_without_head_a_get_that_does_not_follow(
 async def test_an_error_body_is_never_saved_as_the_file(
     trello: respx.MockRouter, tmp_path: Path
 ) -> None:
-    trello.head(p.API + p.DOWNLOAD_PATH).respond(401, text="unauthorized permission requested")
+    route = trello.get(p.API + p.DOWNLOAD_PATH)
+    route.respond(401, text="unauthorized permission requested")
     async with provider() as trello_provider:
-        with pytest.raises(SignInRequired, match="may not do that"):
+        with pytest.raises(PermissionDenied, match="stays signed in"):
             await trello_provider.download(image(), tmp_path / "shot.png")
-    trello.head(p.API + p.DOWNLOAD_PATH).respond(302, headers={"Location": p.S3_LOCATION})
+    route.respond(302, headers={"Location": p.S3_LOCATION})
     trello.get(url__startswith=S3_HOST).respond(
         403, text="<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
     )
@@ -201,3 +202,45 @@ async def test_an_attachment_found_by_its_id_alone(trello: respx.MockRouter) -> 
         assert trello_provider.permanent_link(link) == "https://docs.example.com/spec"
     assert found.card_id == p.CARD_ID and found.size == 91203
     assert link.is_link and one.called
+
+
+async def test_a_route_that_answers_the_bytes_itself(
+    trello: respx.MockRouter, tmp_path: Path
+) -> None:
+    route = trello.get(p.API + p.DOWNLOAD_PATH).respond(200, content=CONTENT)
+    storage = trello.get(url__startswith=S3_HOST)
+    async with provider() as trello_provider:
+        saved = await trello_provider.download(image(), tmp_path / "shot.png")
+        with pytest.raises(Rejected, match="no link to share"):
+            trello.head(p.API + p.DOWNLOAD_PATH).respond(405)
+            await trello_provider.resolve_download(image())
+    assert saved.read_bytes() == CONTENT
+    assert route.calls[0].request.headers["authorization"].startswith("OAuth ")
+    assert not storage.called
+
+
+@pytest.mark.parametrize(
+    ("status", "text"), [(405, ""), (401, "unauthorized permission requested")]
+)
+async def test_a_refused_head_falls_back_to_a_get_not_followed(
+    trello: respx.MockRouter, status: int, text: str
+) -> None:
+    head = trello.head(p.API + p.DOWNLOAD_PATH).respond(status, text=text)
+    get = trello.get(p.API + p.DOWNLOAD_PATH).respond(302, headers={"Location": p.S3_LOCATION})
+    async with provider() as trello_provider:
+        link = await trello_provider.resolve_download(image())
+        again = await trello_provider.resolve_download(image())
+    assert link.url == again.url == p.S3_LOCATION
+    assert head.call_count == 1 and get.call_count == 2  # HEAD is not asked twice
+
+
+async def test_a_web_host_url_goes_to_the_api_host(
+    trello: respx.MockRouter, tmp_path: Path
+) -> None:
+    web = trello.get(url__startswith="https://trello.com/")
+    trello.head(p.API + p.DOWNLOAD_PATH).respond(302, headers={"Location": p.S3_LOCATION})
+    attachment = image()
+    assert attachment.download_url is not None and "//trello.com/" in attachment.download_url
+    async with provider() as trello_provider:
+        await trello_provider.resolve_download(attachment)
+    assert not web.called

@@ -27,6 +27,7 @@ from satchel.domain.model import (
     ResolvedLink,
 )
 from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.storage.client import open_storage_get
 from satchel.storage.download import download_to_file
 
 if TYPE_CHECKING:
@@ -119,6 +120,12 @@ class Provider(ABC):
             expected_size=attachment.size,
             progress=progress,
         )
+
+    async def open_file(self, attachment: Attachment, headers: dict[str, str]) -> httpx.Response:
+        """A streamed answer holding the file, asked with `headers` (Range); the caller
+        closes it. By default a freshly resolved link, fetched by the clean storage client."""
+        link = await self.resolve_download(attachment)
+        return await open_storage_get(self._storage, link.url, headers)
 
     @abstractmethod
     async def delete(self, attachment: Attachment) -> None: ...

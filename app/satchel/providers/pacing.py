@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
+import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -71,6 +76,15 @@ class Pacer:
         """The service said "too many": nobody starts another request for `seconds`."""
         self._not_before = max(self._not_before, self._clock() + seconds)
 
+    def until_room(self) -> float:
+        """Seconds until the oldest start recorded leaves the window (the whole window when
+        none is recorded: the budget was spent elsewhere, by another program)."""
+        now = self._clock()
+        past = [start for start in self._starts if start <= now]
+        if not past:
+            return self.window
+        return max(0.0, past[0] + self.window - now)
+
 
 _pacers: dict[tuple[str, int, float], Pacer] = {}
 
@@ -83,3 +97,50 @@ def pacer_for(credential: str, limit: int, window: float) -> Pacer:
     if pacer is None:
         pacer = _pacers[key] = Pacer(limit, window + WINDOW_MARGIN_SECONDS)
     return pacer
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """One request budget a service sets: at most `limit` requests per `window` seconds,
+    counted per `credential` ("token", "key"...), for the paths `paths` matches (all when
+    None). `exhausted` is the code the service's 429 names it by; a 429 for a budget with
+    `wait_out` waits until the window has room instead of a few quick retries."""
+
+    name: str
+    limit: int
+    window: float
+    credential: str
+    paths: re.Pattern[str] | None = None
+    exhausted: str = ""
+    wait_out: bool = False
+
+    def covers(self, path: str) -> bool:
+        return self.paths is None or self.paths.fullmatch(path) is not None
+
+    def pacer(self, credential: str) -> Pacer:
+        """This budget's process-wide pacer for one credential's value."""
+        return pacer_for(f"{self.name}:{credential}", self.limit, self.window)
+
+
+@dataclass(frozen=True, slots=True)
+class PacedBudget:
+    budget: Budget
+    pacer: Pacer
+
+
+#: Told when a request waits out a budget: (what a person reads, seconds). The window
+#: shows it in its status bar; nothing here knows of Qt.
+WaitListener = Callable[[str, float], None]
+_wait_listeners: list[WaitListener] = []
+
+
+def listen_for_waits(listener: WaitListener) -> Callable[[], None]:
+    """Call `listener` for each long wait; returns the function that stops it."""
+    _wait_listeners.append(listener)
+    return lambda: _wait_listeners.remove(listener) if listener in _wait_listeners else None
+
+
+def announce_wait(text: str, seconds: float) -> None:
+    log.info("%s", text)
+    for listener in list(_wait_listeners):
+        listener(text, seconds)

@@ -2,11 +2,13 @@
 
 Sign-in is an application key and a user token (see `satchel.auth.trello_authorize`),
 sent only in the OAuth header. The tree is members/me/boards → lists → cards →
-attachments; expanding a board brings its cards with their attachments in one request,
-kept (see TreeCache) so the levels below need none. Closed boards, lists and cards are
-hidden unless `show_closed`. Files are uploaded with one streamed multipart POST;
-downloads go through `/download/{fileName}` with the header, and its 302 is followed by
-a clean client that carries no credential.
+attachments; expanding a board brings its open cards with their attachments in pages of
+at most 1,000 (`limit`, `before`), kept (see TreeCache) so the levels below need none.
+Closed boards, lists and cards are hidden unless `show_closed` (then archived cards are
+asked for too). Files over the account's upload limit are refused before a byte is
+sent; the others go in one streamed multipart POST. Downloads go through
+`/download/{fileName}` with the header: a 302 is followed by a clean client that carries
+no credential, a 200 is the file itself.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -42,24 +46,32 @@ from satchel.domain.model import (
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers.base import Provider
 from satchel.providers.http import json_body, make_api_client, malformed
-from satchel.providers.pacing import Pacer, pacer_for
+from satchel.providers.pacing import Budget, Pacer
 from satchel.providers.retries import API_RETRY, RetryPolicy
 from satchel.providers.staged import guess_content_type
 from satchel.providers.trello_cache import TreeCache
-from satchel.providers.trello_http import TrelloHttp, trello_auth
+from satchel.providers.trello_http import (
+    TRELLO_BUDGETS,
+    TrelloHttp,
+    everywhere,
+    paced_budgets,
+    too_large,
+    trello_auth,
+)
 from satchel.providers.trello_links import TrelloLinks
+from satchel.providers.trello_pages import MAX_PAGE, CardPages, CountProgress, no_count
 from satchel.providers.trello_wire import (
     TokenInfo,
+    created_at,
     read_attachment,
     read_attachments,
     read_boards,
-    read_cards,
     read_identity,
     read_lists,
     read_token_info,
 )
 from satchel.storage.client import make_storage_client
-from satchel.storage.download import download_to_file
+from satchel.storage.download import download_to_file, save_answer
 from satchel.storage.form_body import FormBody
 
 log = logging.getLogger(__name__)
@@ -69,9 +81,10 @@ A = TypeVar("A")
 B = TypeVar("B")
 
 TRELLO_API = "https://api.trello.com"
-#: Trello's budgets (PROTOCOLS.md §1): per token and per key, in 10 seconds.
-TOKEN_LIMIT, KEY_LIMIT, LIMIT_WINDOW = 100, 300, 10.0
-_WITH_ATTACHMENTS = {"filter": "all", "attachments": "true", "attachment_fields": "all"}
+#: Upload limits per file by workspace plan (Atlassian's support pages).
+FREE_UPLOAD_LIMIT = 10 * 1000 * 1000
+PAID_UPLOAD_LIMIT = 250 * 1000 * 1000
+DEFAULT_UPLOAD_LIMIT = PAID_UPLOAD_LIMIT
 
 
 def _segment(identifier: str) -> str:
@@ -92,14 +105,21 @@ class TrelloProvider(Provider):
         api_client: httpx.AsyncClient | None = None,
         storage_client: httpx.AsyncClient | None = None,
         pacers: tuple[Pacer, ...] | None = None,
+        budgets: Sequence[Budget] = TRELLO_BUDGETS,
         backoff: RetryPolicy = API_RETRY,
         show_closed: bool = False,
         cache: TreeCache | None = None,
+        upload_limit: int | None = DEFAULT_UPLOAD_LIMIT,
+        token_expires_at: datetime | None = None,
+        page_size: int = MAX_PAGE,
     ) -> None:
         """`api_url` is the API's root (the paths start with /1).
 
         Clients passed in stay the caller's to close; those made here close in `aclose()`.
-        `pacers` default to this token's and this key's process-wide budgets.
+        Requests are paced by `budgets` (this token's, this key's and the members route's,
+        process-wide), or by `pacers` alone when given. `upload_limit` is the largest file
+        (bytes) the account's workspaces take; `token_expires_at`, when known, makes an
+        expired sign-in fail before its request is sent.
         """
         if not key or not token:
             raise UsageError("A Trello account needs its application key and a token.")
@@ -115,14 +135,15 @@ class TrelloProvider(Provider):
             storage_client = make_storage_client()
             self._owned.append(storage_client)
         self._storage = storage_client
-        if pacers is None:
-            pacers = (
-                pacer_for(token, TOKEN_LIMIT, LIMIT_WINDOW),
-                pacer_for(key, KEY_LIMIT, LIMIT_WINDOW),
-            )
-        self._http = TrelloHttp(api_client, trello_auth(self.api_url, key, token), pacers, backoff)
+        paced = everywhere(pacers) if pacers is not None else paced_budgets(key, token, budgets)
+        self._http = TrelloHttp(api_client, trello_auth(self.api_url, key, token), paced, backoff)
+        self._http.before_request = self._check_not_expired
+        self._http.upload_limit = upload_limit
         self._links = TrelloLinks(self._http, self.api_url)
         self._cache = cache or TreeCache()
+        self._pages = CardPages(self._http, self._url, page_size)
+        self.upload_limit = upload_limit
+        self.token_expires_at = token_expires_at
 
     def __repr__(self) -> str:
         return f"TrelloProvider({self.api_url!r})"
@@ -146,6 +167,14 @@ class TrelloProvider(Provider):
     def _visible(self, items: list[T]) -> list[T]:
         return items if self.show_closed else [item for item in items if not item.closed]
 
+    def _check_not_expired(self) -> None:
+        expires = self.token_expires_at
+        if expires is not None and datetime.now(UTC) >= expires:
+            raise SignInRequired(
+                f"Your Trello sign-in expired at {expires:%Y-%m-%d %H:%M} UTC. "
+                "Sign in to Trello again to continue."
+            )
+
     # --- the token -------------------------------------------------------------------------
 
     async def token_info(self) -> TokenInfo:
@@ -164,7 +193,10 @@ class TrelloProvider(Provider):
 
     async def whoami(self) -> Identity:
         member, token = await _both(self._json("GET", "/members/me"), self._token_info_if_any())
-        return read_identity(member, token)
+        identity = read_identity(member, token)
+        if token is not None:
+            self.token_expires_at = token.expires_at
+        return replace(identity, max_upload_size=self.upload_limit)
 
     async def _token_info_if_any(self) -> TokenInfo | None:
         """The token's scope and expiry, or None: whether the token works is members/me's call."""
@@ -178,24 +210,38 @@ class TrelloProvider(Provider):
         body = await self._json("GET", "/members/me/boards", params={"filter": "all"})
         return self._visible(read_boards(body))
 
-    async def list_lists(self, board_id: str) -> list[BoardList]:
-        """The board's lists; its cards and their attachments come along, for later levels."""
+    async def children(
+        self, parent: Node | None, *, progress: CountProgress = no_count
+    ) -> list[Node]:
+        if isinstance(parent, Board):
+            return list(await self.list_lists(parent.id, progress=progress))
+        return await super().children(parent)
+
+    async def list_lists(
+        self, board_id: str, *, progress: CountProgress = no_count
+    ) -> list[BoardList]:
+        """The board's lists; its cards and their attachments come along, page by page,
+        for later levels. `progress` hears (cards so far, about how many in all)."""
         board = _segment(board_id)
-        lists_body, cards_body = await _both(
+        lists_body, cards = await _both(
             self._json("GET", f"/boards/{board}/lists", params={"filter": "all"}),
-            self._json("GET", f"/boards/{board}/cards", params=_WITH_ATTACHMENTS),
+            self._pages.all(
+                f"/boards/{board}/cards",
+                closed=self.show_closed,
+                since=created_at(board_id),
+                progress=progress,
+            ),
         )
         lists = read_lists(lists_body)
-        self._cache.put_board(board_id, [x.id for x in lists], read_cards(cards_body))
+        self._cache.put_board(board_id, [x.id for x in lists], cards)
         return self._visible(lists)
 
     async def list_cards(self, list_id: str) -> list[Card]:
         cards = self._cache.cards(list_id)
         if cards is None:
-            body = await self._json(
-                "GET", f"/lists/{_segment(list_id)}/cards", params=_WITH_ATTACHMENTS
+            items = await self._pages.all(
+                f"/lists/{_segment(list_id)}/cards", closed=self.show_closed
             )
-            items = read_cards(body)
             self._cache.put_list(list_id, items)
             cards = [item.card for item in items]
         return self._visible(cards)
@@ -241,8 +287,11 @@ class TrelloProvider(Provider):
         content_type: str | None = None,
         progress: ProgressCallback = no_progress,
     ) -> Attachment:
-        """One multipart POST, streamed from disk; a 429 sends it again from the start."""
+        """One multipart POST, streamed from disk; a 429 sends it again from the start.
+
+        A file over the account's upload limit is refused before a byte is sent."""
         name = name or path.name
+        self._check_size(path, name)
         content_type = content_type or guess_content_type(name)
         # setCover=false: Trello would otherwise make an uploaded picture the card's cover.
         fields = {"name": name, "mimeType": content_type, "setCover": "false"}
@@ -256,10 +305,18 @@ class TrelloProvider(Provider):
                 request = client.build_request("POST", url, content=body, headers=body.headers)
                 return await client.send(request, auth=self._http.auth, follow_redirects=False)
 
-        response = await self._http.retrying(attempt, what="upload")
+        response = await self._http.retrying(attempt, path=httpx.URL(url).path, what="upload")
         attachment = read_attachment(json_body(response), card_id)
         self._cache.added(card_id, attachment)
         return attachment
+
+    def _check_size(self, path: Path, name: str) -> None:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return  # the form body says what is wrong with the file
+        if self.upload_limit is not None and size > self.upload_limit:
+            raise too_large(self.upload_limit, name)
 
     async def delete(self, attachment: Attachment) -> None:
         card_id = _card_of(attachment)
@@ -276,6 +333,27 @@ class TrelloProvider(Provider):
         return await self._links.resolve(
             self._links.download_route(attachment, _card_of(attachment))
         )
+
+    async def download(
+        self,
+        attachment: Attachment,
+        dest: Path,
+        *,
+        progress: ProgressCallback = no_progress,
+    ) -> Path:
+        """The file from its `/download/` route: Trello's 302 or the bytes themselves."""
+        if attachment.is_link:
+            raise UsageError(
+                f"“{attachment.name}” is a link to a web page, not a file: open it instead."
+            )
+        response = await self.open_file(attachment, {"Accept-Encoding": "identity"})
+        return await save_answer(response, dest, attachment.size, progress)
+
+    async def open_file(self, attachment: Attachment, headers: dict[str, str]) -> httpx.Response:
+        """A streamed answer holding the file: the route's own 200, or its 302's target
+        fetched by the clean storage client. The caller closes it."""
+        route = self._links.download_route(attachment, _card_of(attachment))
+        return await self._links.open(route, headers, self._storage)
 
     async def resolve_preview(self, attachment: Attachment, preview: Preview) -> ResolvedLink:
         """A credential-free URL of a preview image (its `/download` route's redirect)."""

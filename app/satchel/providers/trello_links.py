@@ -1,9 +1,12 @@
 """Trello's download routes, and the one-hour link their redirect gives (seed 000).
 
 `/1/cards/{card}/attachments/{id}/download/{fileName}` with the OAuth header answers 302
-to the hosted file; a HEAD answers the same without a body (the "preflight"). HEAD is
-unverified on the live service, so when it fails the route is asked with a GET that
-does not follow the redirect, and whose body is never read.
+to the hosted file, or (unverified, PROTOCOLS.md §1) the bytes themselves; a HEAD
+answers the same without a body (the "preflight"). HEAD is unverified on the live
+service: when it is refused (405, or a 401 that is not about the credential), the route
+is asked with a GET that does not follow the redirect, and whose body is never read.
+Routes always go to the API host: an attachment's `url` on the web host (trello.com)
+needs a browser session there, and the header must never go to it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from satchel.domain.errors import (
 from satchel.domain.model import Attachment, Preview, ResolvedLink
 from satchel.providers.http import malformed
 from satchel.providers.trello_http import TrelloHttp
+from satchel.storage.client import open_storage_get
 from satchel.storage.links import link_from_url
 
 log = logging.getLogger(__name__)
@@ -88,11 +92,33 @@ class TrelloLinks:
             link = _link(response)
         finally:
             await response.aclose()  # the body (the file itself, maybe) is never read
+        if link is None and response.status_code == 200:
+            raise Rejected(
+                "Trello hands this file only to signed-in programs, so there is no link "
+                "to share for it. Copy its permanent link instead: people signed in to "
+                "Trello can open that."
+            )
         if link is None:
             raise malformed(f"a download answer without a redirect ({response.status_code})")
         if head_failed:
             self.head_works = False
         return link
+
+    async def open(
+        self, route: str, headers: dict[str, str], storage: httpx.AsyncClient
+    ) -> httpx.Response:
+        """A streamed answer with the file: the route's own 200 (the bytes, sent with the
+        header), or its redirect's target fetched by `storage` with no credential."""
+        response = await self._http.send("GET", route, stream=True, headers=headers)
+        if response.status_code == 200:
+            return response
+        try:
+            link = _link(response)
+        finally:
+            await response.aclose()
+        if link is None:
+            raise malformed(f"a download answer without a redirect ({response.status_code})")
+        return await open_storage_get(storage, link.url, headers)
 
 
 def _link(response: httpx.Response) -> ResolvedLink | None:

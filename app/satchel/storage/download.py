@@ -126,6 +126,19 @@ async def _fetch(
 ) -> Path:
     # The bytes as stored: no on-the-fly compression, so sizes compare as they are.
     response = await open_storage_get(client, link.url, {"Accept-Encoding": "identity"})
+    return await save_answer(response, dest, expected_size, progress)
+
+
+async def save_answer(
+    response: httpx.Response,
+    dest: Path,
+    expected_size: int | None,
+    progress: ProgressCallback = no_progress,
+) -> Path:
+    """Save a streamed answer holding a file at `dest`, checked; the answer is closed.
+
+    An error answer is never written: it becomes the storage host's refusal.
+    """
     try:
         if not response.is_success:
             body = await read_capped(response)

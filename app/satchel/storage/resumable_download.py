@@ -20,7 +20,6 @@ from typing import BinaryIO
 import httpx
 
 from satchel.domain.errors import IntegrityError
-from satchel.domain.model import ResolvedLink
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.storage.answers import (
     Operation,
@@ -28,7 +27,7 @@ from satchel.storage.answers import (
     storage_error,
     storage_network_error,
 )
-from satchel.storage.client import open_storage_get, read_capped
+from satchel.storage.client import read_capped
 from satchel.storage.download import (
     declared_size,
     size_mismatch,
@@ -44,6 +43,8 @@ _UNSATISFIED_RANGE = re.compile(r"bytes\s+\*/(\d+)")
 
 #: Told the object's ETag as soon as an answer carries one (to be journalled for If-Range).
 EtagSink = Callable[[str | None], Awaitable[None]]
+#: Opens a streamed GET of the file with the given (Range) headers.
+Opener = Callable[[dict[str, str]], Awaitable[httpx.Response]]
 
 
 def _size_of(path: Path) -> int:
@@ -76,8 +77,7 @@ def _different_part(partial: Path, why: str) -> IntegrityError:
 
 
 async def fetch_resumable(
-    client: httpx.AsyncClient,
-    link: ResolvedLink,
+    open_file: Opener,
     partial: Path,
     *,
     expected_size: int | None,
@@ -85,11 +85,13 @@ async def fetch_resumable(
     on_etag: EtagSink | None = None,
     progress: ProgressCallback = no_progress,
 ) -> str | None:
-    """Complete `partial` from `link`; returns the object's ETag (if the host sent one).
+    """Complete `partial` from what `open_file(headers)` answers; returns the object's
+        ETag (if the host sent one).
 
-    Raises NetworkError (what arrived is kept: try again to resume), IntegrityError
-    (the partial file was dropped: try again to start over), or the storage host's
-    refusal. `client` must be a clean storage client.
+        Raises NetworkError (what arrived is kept: try again to resume), IntegrityError
+        (the partial file was dropped: try again to start over), or the storage host's
+        refusal. `open_file` sends the Range headers it is given (a provider's `open_file`:
+    a presigned link fetched by the clean storage client, or the service's own route).
     """
     have = _size_of(partial)
     if expected_size is not None and have > expected_size:
@@ -105,7 +107,7 @@ async def fetch_resumable(
         headers["Range"] = f"bytes={have}-"
         if etag:
             headers["If-Range"] = etag
-    response = await open_storage_get(client, link.url, headers)
+    response = await open_file(headers)
     try:
         return await _receive(response, partial, have, expected_size, etag, on_etag, progress)
     except httpx.TransportError as error:

@@ -67,10 +67,8 @@ class DownloadRun:
             await self._commit(item, ("etag",))
 
         async def fetch() -> None:
-            link = await self.provider.resolve_download(attachment)
             await fetch_resumable(
-                self._storage,
-                link,
+                lambda headers: self.provider.open_file(attachment, headers),
                 partial,
                 expected_size=item.size,
                 etag=item.etag,
