@@ -85,8 +85,8 @@ class TimedProvider:
         self.inner = inner
         self.cards_arrived: dict[str, tuple[float, list[Node]]] = {}
 
-    async def children(self, parent: Node | None) -> list[Node]:
-        children = await self.inner.children(parent)
+    async def children(self, parent: Node | None, **options: Any) -> list[Node]:
+        children = await self.inner.children(parent, **options)
         if isinstance(parent, BoardList):
             self.cards_arrived[parent.id] = (time.perf_counter(), children)
         return children

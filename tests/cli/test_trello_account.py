@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -58,6 +59,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def first_card(satchel: Runner, account: str) -> str:
+    """The id of the first card the account sees (by `satchel ls`, as a script finds it)."""
+    path: list[str] = []
+    for _level in range(3):
+        listed = satchel("ls", "/".join(path), "--json", "--account", account)
+        assert listed.code == 0, listed.err
+        node = json.loads(listed.out.splitlines()[0])
+        path.append(node["id"])
+    return str(node["id"])
+
+
 def test_browser_sign_in_keeps_the_token_in_the_keyring_only(
     satchel: Runner, sandbox: SandboxInfo, tmp_path: Path
 ) -> None:
@@ -76,7 +88,10 @@ def test_browser_sign_in_keeps_the_token_in_the_keyring_only(
     assert token.startswith("ATTA") and len(token) == 76
     accounts = (tmp_path / "config" / "accounts.json").read_text()
     assert token not in accounts
-    assert json.loads(accounts)["accounts"][0]["options"] == {"key": key}
+    options = json.loads(accounts)["accounts"][0]["options"]
+    assert options["key"] == key and options["upload_limit"] == "250000000"  # the default
+    expires = datetime.fromisoformat(options["expires"])  # the 30 days asked for, kept
+    assert timedelta(days=29) < expires - datetime.now(UTC) <= timedelta(days=30)
     assert token not in added.out + added.err
 
     listed = satchel("ls", "--account", "board")
@@ -127,3 +142,30 @@ def test_the_key_is_required_and_the_token_is_never_an_argument(satchel: Runner)
     helped = satchel("account", "add", "trello", "--help")
     assert "--key" in helped.out and "--token" not in helped.out
     assert "allowed origins" in " ".join(helped.out.split())
+
+
+def test_the_upload_limit_is_an_account_setting(
+    satchel: Runner, sandbox: SandboxInfo, tmp_path: Path
+) -> None:
+    credentials = fresh_token(sandbox)
+    added = satchel(
+        "account", "add", "trello", "--key", credentials.key, "--url", sandbox.base_url,
+        "--name", "free", "--paste", "--upload-limit", "free", stdin=credentials.token,
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    assert "files up to 10 MB" in added.out
+    accounts = json.loads((tmp_path / "config" / "accounts.json").read_text())
+    assert accounts["accounts"][0]["options"]["upload_limit"] == "10000000"
+
+    big = tmp_path / "big.bin"
+    with big.open("wb") as file:
+        file.truncate(10_000_001)
+    refused = satchel("upload", "--account", "free", first_card(satchel, "free"), str(big))
+    assert refused.code == 9, refused.err
+    assert "“big.bin” is larger than this account's upload limit of 10 MB" in refused.err
+
+    wrong = satchel(
+        "account", "add", "trello", "--key", credentials.key, "--url", sandbox.base_url,
+        "--paste", "--upload-limit", "lots", stdin=credentials.token,
+    )  # fmt: skip
+    assert wrong.code == 2 and "'lots' is not a size" in wrong.err

@@ -48,13 +48,13 @@ class FaultyProvider:
         self.gate: asyncio.Event | None = None  # when set, calls wait until it opens
         self.calls = 0
 
-    async def children(self, parent: Node | None) -> list[Node]:
+    async def children(self, parent: Node | None, **options: Any) -> list[Node]:
         self.calls += 1
         if self.failures:
             raise self.failures.pop(0)
         if self.gate is not None:
             await self.gate.wait()
-        return await self.inner.children(parent)
+        return await self.inner.children(parent, **options)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -280,3 +281,26 @@ async def test_the_members_budget_counts_only_the_member_route(trello: respx.Moc
     )
     assert not members.covers("/1/members/me/boards")
     assert not members.covers("/1/boards/x/cards")
+
+
+async def test_an_expired_sign_in_fails_before_its_request_is_sent(
+    trello: respx.MockRouter,
+) -> None:
+    route = trello.get("/1/members/me/boards").respond(200, json=[])
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    async with TrelloProvider(
+        p.API, p.KEY, p.NEW_TOKEN, pacers=(Pacer(1000, 1.0),), token_expires_at=past
+    ) as trello_provider:
+        with pytest.raises(SignInRequired, match="expired at"):
+            await trello_provider.list_boards()
+    assert not route.called
+
+
+async def test_whoami_learns_when_the_token_expires(trello: respx.MockRouter) -> None:
+    trello.get("/1/members/me").respond(200, json=p.MEMBER)
+    trello.get(f"/1/tokens/{p.NEW_TOKEN}").respond(200, json=p.token_info("2030-02-01T12:00:00Z"))
+    async with provider() as trello_provider:
+        identity = await trello_provider.whoami()
+        assert trello_provider.token_expires_at == identity.expires_at
+    assert identity.expires_at == datetime(2030, 2, 1, 12, tzinfo=UTC)
+    assert identity.max_upload_size == 250_000_000

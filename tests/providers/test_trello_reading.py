@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 import respx
 
@@ -164,3 +165,46 @@ async def test_a_token_route_that_refuses_does_not_block_sign_in(
         identity = await trello_provider.whoami()
     assert identity.id == p.MEMBER_ID
     assert identity.expires_at is None and identity.scope == "read,write"
+
+
+def object_id(seconds: int, serial: int) -> str:
+    """A Mongo ObjectId made `seconds` after the board began (its first 4 bytes)."""
+    return f"{BOARD_START + seconds:08x}{serial:016x}"
+
+
+BOARD_START = int(p.BOARD_ID[:8], 16)
+
+
+async def test_a_big_board_comes_in_pages_with_an_estimate(trello: respx.MockRouter) -> None:
+    # 2,500 open cards, one a minute since the board began, newest first as Trello pages.
+    everything = [
+        p.card(object_id(60 * (n + 1), n), f"card {n}", attachments=[])
+        for n in reversed(range(2500))
+    ]
+
+    def page(request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        limit = int(params["limit"])
+        before = params.get("before")
+        older = [c for c in everything if before is None or c["id"] < before]
+        return httpx.Response(200, json=older[:limit])
+
+    trello.get(f"/1/boards/{p.BOARD_ID}/lists").respond(json=[p.board_list()])
+    cards = trello.get(f"/1/boards/{p.BOARD_ID}/cards").mock(side_effect=page)
+    counts: list[tuple[int, int | None]] = []
+    async with provider(page_size=1000) as trello_provider:
+        await trello_provider.list_lists(p.BOARD_ID, progress=lambda *c: counts.append(c))
+        listed = await trello_provider.list_cards(p.LIST_ID)
+    assert len(listed) == 2500 and len({c.id for c in listed}) == 2500
+    assert cards.call_count == 3
+    befores = [call.request.url.params.get("before") for call in cards.calls]
+    assert befores == [None, everything[999]["id"], everything[1999]["id"]]
+    assert counts[0] == (1000, 2500) and counts[1][0] == 2000 and counts[-1] == (2500, 2500)
+
+
+async def test_archived_cards_only_when_closed_items_show(trello: respx.MockRouter) -> None:
+    trello.get(f"/1/boards/{p.BOARD_ID}/lists").respond(json=[p.board_list()])
+    cards = trello.get(f"/1/boards/{p.BOARD_ID}/cards").respond(json=[])
+    async with provider(show_closed=True) as trello_provider:
+        await trello_provider.list_lists(p.BOARD_ID)
+    assert cards.calls.last.request.url.params["filter"] == "all"

@@ -30,7 +30,9 @@ from satchel.auth.trello_authorize import (
 from satchel.cli.context import check_keyring, open_workspace, read_secret, sign_in
 from satchel.domain.errors import UsageError
 from satchel.domain.model import Account
-from satchel.workspace.kinds import TRELLO_KEY_OPTION
+from satchel.domain.plans import TRELLO_DEFAULT_UPLOAD_LIMIT, TRELLO_PLANS
+from satchel.domain.units import human_limit, parse_size
+from satchel.workspace.kinds import TRELLO_KEY_OPTION, UPLOAD_LIMIT_OPTION
 
 KEYS_PAGE = "https://trello.com/power-ups/admin"
 
@@ -61,6 +63,14 @@ def register(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=DEFAULT_EXPIRATION,
         help=f"how long the token lives (default {DEFAULT_EXPIRATION})",
     )
+    trello.add_argument(
+        "--upload-limit",
+        type=_upload_limit,
+        default=TRELLO_DEFAULT_UPLOAD_LIMIT,
+        metavar="SIZE",
+        help="the largest file the account's workspaces take: 10MB on Trello's free plan, "
+        "250MB on paid ones (default 250MB; 'free' and 'paid' also work)",
+    )
     trello.add_argument("--paste", action="store_true", help="paste the token Trello shows")
     trello.add_argument(
         "--timeout",
@@ -70,6 +80,16 @@ def register(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help=f"how long to wait for the browser (default {DEFAULT_TIMEOUT:.0f})",
     )
     trello.set_defaults(handler=_add)
+
+
+def _upload_limit(text: str) -> int:
+    plan = TRELLO_PLANS.get(text.strip().lower())
+    if plan is not None:
+        return plan
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _open_browser(url: str) -> None:
@@ -105,12 +125,13 @@ def _add(args: argparse.Namespace) -> int:
     check_keyring(open_workspace(), name)
     token = asyncio.run(_token(args, url))
     # members/me checks the token before it is kept
-    identity = sign_in(Account(name, "trello", url, {TRELLO_KEY_OPTION: args.key.strip()}), token)
+    options = {TRELLO_KEY_OPTION: args.key.strip(), UPLOAD_LIMIT_OPTION: str(args.upload_limit)}
+    identity = sign_in(Account(name, "trello", url, options), token)
     until = (
         f"until {identity.expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         if identity.expires_at
         else "with no expiry"
     )
-    print(f"Signed in to Trello as {identity.name} ({identity.scope}, {until}); "
-          f"saved as account {name!r}.")  # fmt: skip
+    print(f"Signed in to Trello as {identity.name} ({identity.scope}, {until}, files up to "
+          f"{human_limit(args.upload_limit)}); saved as account {name!r}.")  # fmt: skip
     return 0

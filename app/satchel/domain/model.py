@@ -25,6 +25,23 @@ class Account:
     #: Non-secret options of the dialect (Productive's organization id, Trello's key id...).
     options: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def expires_at(self) -> datetime | None:
+        """When the signed-in secret stops working, as the service said at sign-in."""
+        text = self.options.get(EXPIRES_OPTION)
+        try:
+            return datetime.fromisoformat(text) if text else None
+        except ValueError:
+            return None
+
+    def expires_within(self, span: timedelta, now: datetime | None = None) -> bool:
+        expires = self.expires_at
+        return expires is not None and expires - (now or datetime.now(UTC)) <= span
+
+
+#: Where an account keeps when its secret expires (ISO 8601, UTC), if it does.
+EXPIRES_OPTION = "expires"
+
 
 @dataclass(frozen=True, slots=True)
 class Identity:

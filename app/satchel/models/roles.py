@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
 from pathlib import PurePosixPath
 
@@ -59,6 +59,27 @@ CONTAINERS = frozenset({RowKind.ACCOUNT, RowKind.BOARD, RowKind.LIST, RowKind.CA
 LOADING_TEXT = "Loading…"
 RETRY_HINT = "Press Enter or double-click to retry."
 SIGN_IN_SUFFIX = " — sign in again"
+#: A sign-in that runs out within this long gets a warning on its account's row.
+EXPIRY_WARNING = timedelta(days=1)
+
+
+def count_text(done: int, about: int | None, noun: str = "cards") -> str:
+    """How far a long fetch got: "1,000 of about 5,000 cards"."""
+    if about is None or about <= done:
+        return f"{done:,} {noun} so far"
+    return f"{done:,} of about {about:,} {noun}"
+
+
+def account_suffix(account: Account, *, signed_out: bool, now: datetime | None = None) -> str:
+    """What the account row adds to the name: sign in again, or when the sign-in runs out."""
+    now = now or datetime.now(UTC)
+    if signed_out or account.expires_within(timedelta(0), now):
+        return SIGN_IN_SUFFIX
+    expires = account.expires_at
+    if expires is not None and expires - now <= EXPIRY_WARNING:
+        return f" — sign-in expires in {units.human_duration((expires - now).total_seconds())}"
+    return ""
+
 
 _KIND_OF = {Board: RowKind.BOARD, BoardList: RowKind.LIST, Card: RowKind.CARD}
 _TYPE_TEXT = {

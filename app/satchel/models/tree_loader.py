@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer
 
 from satchel.domain.errors import SatchelError, SignInRequired
 from satchel.domain.model import Node
-from satchel.models.roles import RowKind
+from satchel.models.roles import Column, RowKind, count_text
 from satchel.models.tasks import TaskRunner
 from satchel.models.tree_nodes import LoadState, TreeNode, WalkQueue
 from satchel.workspace import Workspace
@@ -107,7 +107,8 @@ class TreeLoader:
         item = None if node.kind is RowKind.ACCOUNT else cast(Node, node.item)
 
         async def children() -> list[Node]:
-            return await self._workspace.provider(account).children(item)
+            provider = self._workspace.provider(account)
+            return await provider.children(item, progress=lambda *c: self._on_count(node_id, *c))
 
         self._fetches += 1
         self._collections.hold()
@@ -118,6 +119,12 @@ class TreeLoader:
             on_error=lambda error: self._on_fetch_failed(node_id, token, error, job, user),
         )
         task.add_done_callback(lambda _task: self._fetch_ended())
+
+    def _on_count(self, node_id: int, done: int, about: int | None) -> None:
+        node = self._tree.get(node_id)
+        if node is not None and node.state is LoadState.LOADING:
+            node.progress = count_text(done, about)
+            self._model._changed(node, Column.SIZE)
 
     def pump(self) -> None:
         """Start what load_all and deep refreshes may fetch now; say how far they got."""
@@ -169,6 +176,9 @@ class TreeLoader:
         if node is None or node.fetch_token != token:
             return
         node.wants_status = False
+        if node.progress is not None:
+            node.progress = None
+            self._model._changed(node, Column.SIZE)
         self._model._put_children(node, items)
         node.state, node.error = LoadState.LOADED, None
         self._model.loaded.emit(self._model._index_of(node))
@@ -187,6 +197,9 @@ class TreeLoader:
         handled = True
         if node is not None and node.fetch_token == token:
             node.wants_status = False
+            if node.progress is not None:
+                node.progress = None
+                self._model._changed(node, Column.SIZE)
             if isinstance(error, SignInRequired):
                 self._model._sign_out(node.account, tell=user or job is None)
             if error.retryable or isinstance(error, SignInRequired):

@@ -18,9 +18,9 @@ from satchel.models.roles import (
     CONTAINERS,
     LOADING_TEXT,
     RETRY_HINT,
-    SIGN_IN_SUFFIX,
     Column,
     RowKind,
+    account_suffix,
     human_size,
     icon_name,
     local_time,
@@ -60,6 +60,8 @@ class TreeNode:
     wants_status: bool = False
     #: Can have children (accounts, boards, lists, cards); a plain field, read per row.
     container: bool = True
+    #: How far a long fetch got ("1,000 of about 5,000 cards"), shown while it runs.
+    progress: str | None = None
     _texts: tuple[str, str, str, str] | None = None
     _folded: str | None = None
 
@@ -87,7 +89,7 @@ class TreeNode:
         if self.kind is RowKind.FAILURE:
             return self.error_message() or "Could not load."
         if isinstance(self.item, Account):
-            return self.item.name + (SIGN_IN_SUFFIX if self.signed_out else "")
+            return self.item.name + account_suffix(self.item, signed_out=self.signed_out)
         return "" if self.item is None else self.item.name
 
     def folded_name(self) -> str:
@@ -100,7 +102,7 @@ class TreeNode:
         """Name, size, type and modified time, as the row shows them (worked out once)."""
         if self._texts is None:
             item = self.item
-            size = human_size(item.size) if isinstance(item, Attachment) else ""
+            size = human_size(item.size) if isinstance(item, Attachment) else self.progress or ""
             modified = local_time(modified_at(item))
             self._texts = (self.name(), size, type_text(self.kind, item), modified)
         return self._texts
@@ -134,6 +136,9 @@ class TreeNode:
             return f"{name}\n{RETRY_HINT}"
         if isinstance(self.item, Account):
             hint = "\nThe service refused the saved secret: sign in again." * self.signed_out
+            expires = self.item.expires_at
+            if expires is not None and not self.signed_out:
+                hint += f"\nThe sign-in works until {local_time(expires)}."
             return f"{self.account} — {self.item.url}{hint}"
         facts = ", ".join(fact for fact in self.texts()[1:] if fact)
         return f"{name}\n{facts}" if facts else name

@@ -26,7 +26,7 @@ from satchel.domain.model import (
     Node,
     ResolvedLink,
 )
-from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.domain.progress import CountProgress, ProgressCallback, no_progress
 from satchel.storage.client import open_storage_get
 from satchel.storage.download import download_to_file
 
@@ -62,8 +62,13 @@ class Provider(ABC):
     @abstractmethod
     async def get_attachment(self, attachment_id: str) -> Attachment: ...
 
-    async def children(self, parent: Node | None) -> list[Node]:
-        """The tree one level down: boards under the account, lists, cards, attachments."""
+    async def children(
+        self, parent: Node | None, *, progress: CountProgress | None = None
+    ) -> list[Node]:
+        """The tree one level down: boards under the account, lists, cards, attachments.
+
+        `progress` hears how far a long fetch got (a big board's cards), where it can tell.
+        """
         if parent is None:
             return list(await self.list_boards())
         if isinstance(parent, Board):

@@ -43,7 +43,8 @@ from satchel.domain.model import (
     Preview,
     ResolvedLink,
 )
-from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.domain.plans import TRELLO_DEFAULT_UPLOAD_LIMIT
+from satchel.domain.progress import CountProgress, ProgressCallback, no_count, no_progress
 from satchel.providers.base import Provider
 from satchel.providers.http import json_body, make_api_client, malformed
 from satchel.providers.pacing import Budget, Pacer
@@ -59,7 +60,7 @@ from satchel.providers.trello_http import (
     trello_auth,
 )
 from satchel.providers.trello_links import TrelloLinks
-from satchel.providers.trello_pages import MAX_PAGE, CardPages, CountProgress, no_count
+from satchel.providers.trello_pages import MAX_PAGE, CardPages
 from satchel.providers.trello_wire import (
     TokenInfo,
     created_at,
@@ -81,10 +82,6 @@ A = TypeVar("A")
 B = TypeVar("B")
 
 TRELLO_API = "https://api.trello.com"
-#: Upload limits per file by workspace plan (Atlassian's support pages).
-FREE_UPLOAD_LIMIT = 10 * 1000 * 1000
-PAID_UPLOAD_LIMIT = 250 * 1000 * 1000
-DEFAULT_UPLOAD_LIMIT = PAID_UPLOAD_LIMIT
 
 
 def _segment(identifier: str) -> str:
@@ -109,7 +106,7 @@ class TrelloProvider(Provider):
         backoff: RetryPolicy = API_RETRY,
         show_closed: bool = False,
         cache: TreeCache | None = None,
-        upload_limit: int | None = DEFAULT_UPLOAD_LIMIT,
+        upload_limit: int | None = TRELLO_DEFAULT_UPLOAD_LIMIT,
         token_expires_at: datetime | None = None,
         page_size: int = MAX_PAGE,
     ) -> None:
@@ -211,10 +208,10 @@ class TrelloProvider(Provider):
         return self._visible(read_boards(body))
 
     async def children(
-        self, parent: Node | None, *, progress: CountProgress = no_count
+        self, parent: Node | None, *, progress: CountProgress | None = None
     ) -> list[Node]:
         if isinstance(parent, Board):
-            return list(await self.list_lists(parent.id, progress=progress))
+            return list(await self.list_lists(parent.id, progress=progress or no_count))
         return await super().children(parent)
 
     async def list_lists(

@@ -25,7 +25,7 @@ from satchel.domain.errors import (
     SignInRequired,
     TooLarge,
 )
-from satchel.domain.units import human_duration, human_size
+from satchel.domain.units import human_duration, human_limit
 from satchel.providers.http import HeaderAuth, error_for_response, malformed, network_error
 from satchel.providers.pacing import Budget, PacedBudget, Pacer, announce_wait
 from satchel.providers.retries import RetryPolicy, retrying_rate_limits
@@ -86,17 +86,11 @@ def trello_auth(api_url: str, key: str, token: str) -> HeaderAuth:
     return HeaderAuth(api_url, "Authorization", oauth_header(key, token))
 
 
-def limit_text(limit: int) -> str:
-    """250 MB, 10 MB; other limits as sizes are shown everywhere."""
-    whole, rest = divmod(limit, 1000 * 1000)
-    return f"{whole} MB" if whole and not rest else human_size(limit)
-
-
 def too_large(limit: int | None = None, name: str | None = None) -> TooLarge:
     """The one message for a file over the upload limit, Satchel's own or Trello's."""
     what = f"“{name}”" if name else "The file"
     where = (
-        f"this account's upload limit of {limit_text(limit)}"
+        f"this account's upload limit of {human_limit(limit)}"
         if limit is not None
         else "the upload limit of this board's workspace"
     )

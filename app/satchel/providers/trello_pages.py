@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from satchel.domain.progress import CountProgress, no_count
 from satchel.providers.http import json_body, malformed
 from satchel.providers.trello_http import TrelloHttp
 from satchel.providers.trello_wire import CardWithAttachments, created_at, read_cards
@@ -31,13 +32,6 @@ ATTACHMENT_FIELDS = "id,name,bytes,date,fileName,isUpload,mimeType,previews,url"
 #: still arriving never hits it; this one bounds how long Trello may think before it
 #: starts answering an expensive page (its own limit for those is about this long).
 PAGE_TIMEOUT = httpx.Timeout(30.0, connect=10.0, read=120.0)
-
-#: Told (cards so far, about how many in all, or None when that cannot be told yet).
-CountProgress = Callable[[int, int | None], None]
-
-
-def no_count(_done: int, _about: int | None) -> None:
-    """The default progress sink."""
 
 
 class CardPages:

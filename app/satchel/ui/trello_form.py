@@ -28,9 +28,16 @@ from satchel.auth.trello_authorize import (
     read_pasted_token,
 )
 from satchel.domain.model import Account
+from satchel.domain.plans import TRELLO_FREE_UPLOAD_LIMIT, TRELLO_PAID_UPLOAD_LIMIT
+from satchel.domain.units import human_limit
 from satchel.ui.account_forms import KindForm
-from satchel.workspace.kinds import TRELLO_KEY_OPTION
+from satchel.workspace.kinds import TRELLO_KEY_OPTION, UPLOAD_LIMIT_OPTION
 
+#: The plans, as the window offers them, with the largest file each takes.
+_PLANS = (
+    (f"Paid (files up to {human_limit(TRELLO_PAID_UPLOAD_LIMIT)})", TRELLO_PAID_UPLOAD_LIMIT),
+    (f"Free (files up to {human_limit(TRELLO_FREE_UPLOAD_LIMIT)})", TRELLO_FREE_UPLOAD_LIMIT),
+)
 _EXPIRATION_WORDS = {"1hour": "1 hour", "1day": "1 day", "30days": "30 days", "never": "never"}
 
 
@@ -48,6 +55,13 @@ class TrelloForm(KindForm):
         for value in EXPIRATIONS:
             self.expiration_box.addItem(_EXPIRATION_WORDS[value], value)
         self.expiration_box.setCurrentIndex(EXPIRATIONS.index(DEFAULT_EXPIRATION))
+        self.plan_box = QComboBox()
+        for words, limit in _PLANS:
+            self.plan_box.addItem(words, limit)
+        self.plan_box.setToolTip(
+            "Trello's API does not say a workspace's plan: Satchel refuses larger files before "
+            "sending them."
+        )
         self.port_box = QSpinBox(minimum=1024, maximum=65535, value=DEFAULT_PORT)
         self.origin_hint = QLabel(wordWrap=True)
         self.origin_hint.setOpenExternalLinks(True)
@@ -60,6 +74,7 @@ class TrelloForm(KindForm):
         layout.addRow("API &URL:", self.url_edit)
         layout.addRow("Application &key:", self.key_edit)
         layout.addRow("Access &expires after:", self.expiration_box)
+        layout.addRow("Workspace p&lan:", self.plan_box)
         layout.addRow("Loopback &port:", self.port_box)
         layout.addRow(self.origin_hint)
         layout.addRow(self.paste_box)
@@ -109,7 +124,10 @@ class TrelloForm(KindForm):
             name=name,
             kind=self.kind,
             url=self._api_url(),
-            options={TRELLO_KEY_OPTION: self.key_edit.text().strip()},
+            options={
+                TRELLO_KEY_OPTION: self.key_edit.text().strip(),
+                UPLOAD_LIMIT_OPTION: str(self.plan_box.currentData()),
+            },
         )
 
     def secret(self) -> str:
@@ -135,6 +153,10 @@ class TrelloForm(KindForm):
         self.url_edit.setText(account.url)
         self.url_edit.setReadOnly(True)
         self.key_edit.setText(account.options.get(TRELLO_KEY_OPTION, ""))
+        limit = account.options.get(UPLOAD_LIMIT_OPTION, "")
+        found = self.plan_box.findData(int(limit)) if limit.isdigit() else -1
+        if found >= 0:
+            self.plan_box.setCurrentIndex(found)
 
     def default_name(self) -> str:
         return "Trello"

@@ -6,7 +6,9 @@ credentials travel:
 - trello: `Account.url` is the API's root (https://api.trello.com, or the local
   service's base URL); `Account.options["key"]` is the application key, which is not a
   secret (Trello puts it in authorize URLs) and is needed to sign in again; the secret
-  (the keyring's entry) is the user's token alone.
+  (the keyring's entry) is the user's token alone; `options["upload_limit"]` the largest
+  file its workspaces take (bytes; 250 MB when not set); `options["expires"]` when the
+  token stops working.
 - productive: `Account.url` is the API's root (https://api.productive.io, or the local
   service's base URL); `Account.options` holds `organization_id` and, for other
   deployments than Productive's own, `storage_url` (the upload bucket) and `app_url`
@@ -19,10 +21,13 @@ from collections.abc import Callable
 
 from satchel.domain.errors import UsageError
 from satchel.domain.model import Account
+from satchel.domain.plans import TRELLO_DEFAULT_UPLOAD_LIMIT
 from satchel.providers.base import Provider
 
 #: Where a Trello account keeps its application key.
 TRELLO_KEY_OPTION = "key"
+#: Where a Trello account keeps the largest file (bytes) its workspaces take.
+UPLOAD_LIMIT_OPTION = "upload_limit"
 
 Factory = Callable[[Account, str], Provider]
 
@@ -42,7 +47,14 @@ def _trello(account: Account, secret: str) -> Provider:
             f"Trello account {account.name!r} has no application key. Add it again with "
             "'satchel account add trello --key KEY'."
         )
-    return TrelloProvider(account.url, key, secret)
+    limit = account.options.get(UPLOAD_LIMIT_OPTION, "")
+    return TrelloProvider(
+        account.url,
+        key,
+        secret,
+        upload_limit=int(limit) if limit.isdigit() else TRELLO_DEFAULT_UPLOAD_LIMIT,
+        token_expires_at=account.expires_at,
+    )
 
 
 #: Where a Productive account keeps its organization id and, off Productive, its hosts.

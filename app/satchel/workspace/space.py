@@ -9,14 +9,15 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from satchel import log
 from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SecretStore, SessionSecretStore
 from satchel.domain.errors import NoKeyring, SatchelError, SignInRequired
-from satchel.domain.model import Account, Identity, Node
+from satchel.domain.model import EXPIRES_OPTION, Account, Identity, Node
 from satchel.providers.base import Provider
 from satchel.storage.links import LinkCache
 from satchel.workspace.changes import ChangeFeed
@@ -99,7 +100,10 @@ class Workspace:
         self._session.set(name, secret)
 
     def needs_sign_in(self, name: str) -> bool:
-        return name in self._signed_out or self._secret(name) is None
+        """No usable secret: refused, missing, or past the expiry the service gave."""
+        if name in self._signed_out or self._secret(name) is None:
+            return True
+        return self.account(name).expires_within(timedelta(0))
 
     # --- secrets and providers -------------------------------------------------------------
 
@@ -145,6 +149,13 @@ class Workspace:
             identity = await probe.whoami()
         finally:
             await probe.aclose()
+        if identity.expires_at is not None:  # the row warns before it runs out
+            options = {**account.options, EXPIRES_OPTION: identity.expires_at.isoformat()}
+            account = replace(account, options=options)
+        else:
+            account = replace(
+                account, options={k: v for k, v in account.options.items() if k != EXPIRES_OPTION}
+            )
         if remember and not session_only:
             self._secrets.set(account.name, secret)  # NoKeyring propagates: the UI asks
         else:
