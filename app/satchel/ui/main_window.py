@@ -31,7 +31,6 @@ from satchel.models.tasks import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.workspace_changes import WorkspaceChanges
-from satchel.providers.pacing import listen_for_waits
 from satchel.ui.about_dialog import AboutDialog
 from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.attachment_actions import AttachmentActions
@@ -173,7 +172,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         status.addPermanentWidget(self.transfer_label)
         status.addPermanentWidget(self.connection_label)
         # A service's budget ran out (Trello's member look-ups): say how long Satchel waits.
-        self._stop_hearing_waits = listen_for_waits(
+        self._stop_hearing_waits = self.workspace.listen_for_waits(
             lambda text, seconds: status.showMessage(text, int(seconds * 1000) + 2000)
         )
 

@@ -19,6 +19,7 @@ from satchel.auth.secrets import SecretStore, SessionSecretStore
 from satchel.domain.errors import NoKeyring, SatchelError, SignInRequired
 from satchel.domain.model import EXPIRES_OPTION, Account, Identity, Node
 from satchel.providers.base import Provider
+from satchel.providers.pacing import WaitListener, listen_for_waits
 from satchel.storage.links import LinkCache
 from satchel.workspace.changes import ChangeFeed
 from satchel.workspace.kinds import connect
@@ -73,6 +74,12 @@ class Workspace:
         from satchel.auth.secrets import KeyringSecretStore
 
         return cls(AccountStore(paths.config_dir()), KeyringSecretStore(), **options)
+
+    @staticmethod
+    def listen_for_waits(listener: WaitListener) -> Callable[[], None]:
+        """Hear (what to tell a person, seconds) when a request waits out a service's
+        budget, such as Trello's member look-ups; returns the function that stops it."""
+        return listen_for_waits(listener)
 
     # --- the account list ------------------------------------------------------------------
 
