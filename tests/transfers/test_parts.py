@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 from pathlib import Path
@@ -113,6 +114,48 @@ def test_placing_never_overwrites(tmp_path: Path) -> None:
     placed = place_without_overwriting(partial, tmp_path / "x.txt")
     assert placed.name == "x (3).txt" and placed.read_text() == "ours"
     assert (tmp_path / "x.txt").read_text() == "theirs" and not partial.exists()
+
+
+def _windows_error(winerror: int) -> OSError:
+    error = OSError(errno.EINVAL, "Incorrect function")
+    error.winerror = winerror  # type: ignore[attr-defined]  # set by Windows' OSError
+    return error
+
+
+@pytest.mark.parametrize(
+    "no_links",
+    [
+        OSError(errno.ENOTSUP, "macOS: exFAT, SMB"),
+        OSError(errno.EXDEV, "another device"),
+        _windows_error(1),  # ERROR_INVALID_FUNCTION: FAT, exFAT
+        _windows_error(50),  # ERROR_NOT_SUPPORTED: some network shares
+    ],
+    ids=["ENOTSUP", "EXDEV", "win-1", "win-50"],
+)
+def test_placing_without_hard_links_renames_and_still_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_links: OSError
+) -> None:
+    def no_link(*_args: object) -> None:
+        raise no_links
+
+    monkeypatch.setattr(os, "link", no_link)
+    (tmp_path / "x.txt").write_text("theirs")
+    partial = tmp_path / ".x.part"
+    partial.write_text("ours")
+    placed = place_without_overwriting(partial, tmp_path / "x.txt")
+    assert placed.name == "x (2).txt" and placed.read_text() == "ours"
+    assert (tmp_path / "x.txt").read_text() == "theirs" and not partial.exists()
+
+
+def test_other_link_errors_are_not_hidden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_space(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_space)
+    partial = tmp_path / ".x.part"
+    partial.write_text("ours")
+    with pytest.raises(OSError, match="No space"):
+        place_without_overwriting(partial, tmp_path / "x.txt")
 
 
 def test_speed_is_a_rolling_average() -> None:

@@ -79,6 +79,19 @@ def free_path(folder: Path, name: str, taken: Callable[[Path], bool]) -> Path:
     raise AssertionError("unreachable")
 
 
+#: "This file system has no hard links" as Linux and macOS (ENOTSUP differs from
+#: EOPNOTSUPP there) say it, and Windows: ERROR_INVALID_FUNCTION (FAT, exFAT) and
+#: ERROR_NOT_SUPPORTED (some network shares).
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+_NO_HARD_LINKS_WINDOWS = {1, 50}
+
+
+def _no_hard_links(error: OSError) -> bool:
+    return (
+        error.errno in _NO_HARD_LINKS or getattr(error, "winerror", None) in _NO_HARD_LINKS_WINDOWS
+    )
+
+
 def place_without_overwriting(source: Path, wanted: Path) -> Path:
     """Move the complete file `source` to `wanted`, or to the next free numbered name.
 
@@ -92,7 +105,7 @@ def place_without_overwriting(source: Path, wanted: Path) -> Path:
         except FileExistsError:
             continue
         except OSError as error:
-            if error.errno not in {errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}:
+            if not _no_hard_links(error):
                 raise
             if path.exists() or path.is_symlink():
                 continue
