@@ -48,7 +48,12 @@ if TYPE_CHECKING:  # the transfer modules load after the window shows (start-up 
     from satchel.ui.transfer_actions import TransferActions
 
 PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
-EXPAND_MS = 500  # while a crawl feeds the filter, open the paths to new matches this often
+EXPAND_MS = 500
+FIRST_SCREEN_SHARE = 0.8
+FIRST_MAX_WIDTH, FIRST_MAX_HEIGHT = (
+    1400,
+    900,
+)  # while a crawl feeds the filter, open the paths to new matches this often
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:
@@ -143,7 +148,6 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         placeholder.setEnabled(False)
         self.transfers_dock.setWidget(placeholder)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.transfers_dock)
-        self.resize(1100, 720)
 
     def _welcome(self) -> QWidget:
         self.welcome = WelcomeWidget()
@@ -165,6 +169,8 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         self.activity_bar.setMaximumWidth(120)
         self.activity_bar.hide()
         self.connection_label = QLabel()
+        self.connection_label.setAccessibleName("Accounts")
+        self._offline = False
         status = self.statusBar()
         status.addWidget(self.activity_bar)
         status.addWidget(self.activity_label, 1)
@@ -197,6 +203,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         a.toggle_transfers.toggled.connect(self.transfers_dock.setVisible)
         self.transfers_dock.visibilityChanged.connect(a.toggle_transfers.setChecked)
         a.upload_files.triggered.connect(self.upload_files)
+        a.paste.triggered.connect(self.paste_files)
         a.download_all.triggered.connect(self.download_all)
         self.tree.drop_policy = self._drop_refusal
         self.tree.files_dropped.connect(self._on_tree_files_dropped)
@@ -230,6 +237,8 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         store = settings.open_settings()
         if geometry := settings.WINDOW_GEOMETRY.get(store):
             self.restoreGeometry(geometry)
+        else:
+            self._first_size()
         if state := settings.WINDOW_STATE.get(store):
             self.restoreState(state)
         if splitter := settings.SPLITTER_STATE.get(store):
@@ -242,6 +251,15 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
             self.tree.setColumnWidth(2, 130)
             self.splitter.setSizes([560, 540])
         self.pane.setVisible(settings.PREVIEW_VISIBLE.get(store))
+
+    def _first_size(self) -> None:
+        """The first start: about 80% of the screen, so every column shows, at most
+        1400×900; later starts restore the person's own size."""
+        screen = self.screen().availableGeometry()
+        width = min(FIRST_MAX_WIDTH, round(screen.width() * FIRST_SCREEN_SHARE))
+        height = min(FIRST_MAX_HEIGHT, round(screen.height() * FIRST_SCREEN_SHARE))
+        self.resize(width, height)
+        self.move(screen.center().x() - width // 2, screen.center().y() - height // 2)
 
     def save_state(self) -> None:
         store = settings.open_settings()
@@ -292,6 +310,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         self.actions_.refresh.setEnabled(True)
         can_receive = self._card_of(node) is not None and self.transfers is not None
         self.actions_.upload_files.setEnabled(can_receive)
+        self.actions_.paste.setEnabled(can_receive)
         self.actions_.download_all.setEnabled(
             isinstance(node, Board | BoardList | Card) and self.transfers is not None
         )
@@ -391,7 +410,8 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
 
     def show_error(self, error: SatchelError) -> None:
         if isinstance(error, NetworkError | ServiceUnavailable):
-            self.connection_label.setText("⚠ Offline or unavailable")
+            self._offline = True
+            self._update_account_count()
         if isinstance(error, SignInRequired):
             return  # the sign-in request says it, with its button
         self.error_bar.show_message(error.message)
@@ -426,8 +446,8 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
             self.tree.expand(index)
 
     def _on_model_loaded(self, _parent: QModelIndex) -> None:
-        accounts = len(self.workspace.accounts())
-        self.connection_label.setText(f"● Connected · {accounts} account{'s' * (accounts != 1)}")
+        self._offline = False  # the service answered
+        self._update_account_count()
         if self.proxy.filter_text():
             self._expand_timer.start()  # a crawl loads thousands of nodes: expand once in a while
 
@@ -446,7 +466,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
             for action in (a.refresh, a.sign_in_again, a.remove_account):
                 menu.addAction(action)
         elif isinstance(node, Card):
-            for action in (a.upload_files, a.download_all, None, a.refresh):
+            for action in (a.upload_files, a.paste, a.download_all, None, a.refresh):
                 menu.addSeparator() if action is None else menu.addAction(action)
         elif isinstance(node, Board | BoardList):
             for action in (a.download_all, None, a.refresh):
@@ -485,5 +505,15 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         first_run = not self.workspace.accounts() and self.model.rowCount() == 0
         self.tree_stack.setCurrentIndex(1 if first_run else 0)
         self.filter_edit.setEnabled(not first_run)
-        if first_run:
-            self.connection_label.setText("No account yet")
+        self._update_account_count()
+
+    def _update_account_count(self) -> None:
+        """The status bar's count of accounts, right whenever one comes or goes (the demo's
+        accounts too), with the offline mark after a network failure."""
+        accounts = len(self.workspace.accounts())
+        if not accounts:
+            text = "No account yet"
+        else:
+            mark = "⚠ Offline or unavailable ·" if self._offline else "●"
+            text = f"{mark} {accounts} account{'s' * (accounts != 1)}"
+        self.connection_label.setText(text)

@@ -61,6 +61,10 @@ class WindowActions:
             window, "Copy &Permanent Link", "Ctrl+Shift+C", None,
             "Copy the service's own link (asks to sign in)",
         )  # fmt: skip
+        self.paste = _action(
+            window, "&Paste", keys.Paste, None,
+            "Upload the clipboard's files or image to the selected card (Ctrl+V)",
+        )  # fmt: skip
         self.delete = _action(window, "&Delete…", keys.Delete, sp.SP_TrashIcon,
                               "Delete the attachment from its card")  # fmt: skip
         self.upload_files = _action(
@@ -85,7 +89,8 @@ class WindowActions:
         menus: list[tuple[str, list[QAction | None]]] = [
             ("&File", [self.add_account, self.sign_in_again, self.remove_account, None,
                        self.upload_files, self.save_as, self.download_all, None, self.quit]),
-            ("&Edit", [self.copy_link, self.copy_permanent_link, self.delete, None, self.find]),
+            ("&Edit", [self.copy_link, self.copy_permanent_link, self.paste, None, self.delete,
+                       None, self.find]),
             ("&View", [self.refresh, self.preview, self.open, None, self.toggle_transfers]),
             ("&Help", [self.about]),
         ]  # fmt: skip

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from satchel import paths
 from satchel.domain.model import Account, Attachment, Board, BoardList, Card
 from satchel.models.board_tree import BoardTreeModel
+from satchel.ui.clipboard_files import files_to_attach
 from satchel.ui.tree_view import local_paths
 from satchel.workspace import Workspace
 
@@ -74,6 +76,24 @@ class WindowTransfersMixin:
         if chosen:
             self.upload_to(account, card_id, [Path(p) for p in chosen])
 
+    def paste_files(self) -> None:
+        """Ctrl+V / Edit → Paste on a card or an attachment's preview: the clipboard's
+        files, or its image as a PNG, go to that card through the queue."""
+        account, node = self.selected()
+        card_id = self._card_of(node)
+        if account is None or card_id is None:
+            self.statusBar().showMessage("Select a card (or one of its files) to paste into.", 6000)
+            return
+        try:
+            files = files_to_attach(QGuiApplication.clipboard().mimeData(), paths.data_dir())
+        except OSError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return
+        if not files:
+            self.statusBar().showMessage("The clipboard holds no files or image to attach.", 6000)
+            return
+        self.upload_to(account, card_id, files)
+
     def download_all(self) -> None:
         account, node = self.selected()
         if account is None or self.transfers is None:
@@ -104,9 +124,10 @@ class WindowTransfersMixin:
         from satchel.models.transfer_list import human_bytes
 
         if totals.unfinished:
+            waiting = f", {totals.queued} waiting" if totals.queued else ""
             self.transfer_label.setText(
-                f"⇅ {totals.done} of {totals.items} · {human_bytes(totals.done_bytes)}"
-                f" of {human_bytes(totals.total_bytes)}"
+                f"⇅ {totals.active} running{waiting} · {totals.done} of {totals.items} done · "
+                f"{human_bytes(totals.done_bytes)} of {human_bytes(totals.total_bytes)}"
             )
         else:
             self.transfer_label.setText("")
