@@ -379,8 +379,11 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         self.runner.run(
             self.workspace.remove(name),
             f"Removing {name}",
-            on_done=lambda _none: self.statusBar().showMessage(f"Removed {name}.", 5000),
+            on_done=lambda _none: self._on_account_removed(name),
         )
+
+    def _on_account_removed(self, name: str) -> None:
+        self.statusBar().showMessage(f"Removed {name}.", 5000)
         self._show_first_run_hint()
 
     def refresh(self) -> None:
