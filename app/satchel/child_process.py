@@ -1,7 +1,8 @@
 """Child processes that stop on request and with their parent, on Linux, macOS and Windows.
 
 POSIX: the child leads its own session, so a signal to its group reaches whatever it
-starts, and on Linux it gets SIGTERM when its parent dies (PR_SET_PDEATHSIG). Windows:
+starts, and on Linux it gets SIGTERM when its parent dies (PR_SET_PDEATHSIG); macOS has
+no such thing, so a Python child watches for it (`exit_with_parent`). Windows:
 the child starts in its own process group (CREATE_NEW_PROCESS_GROUP: Ctrl-Break can be
 sent to it alone) inside a kill-on-close job object, so it and everything it starts end
 when its parent ends, however that ends; stopping it by force ends the whole job.
@@ -16,6 +17,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -135,6 +138,20 @@ def stop(process: subprocess.Popen[Any], grace: float) -> int:
     if job is not None:
         _end_job(job)  # whatever it started and left behind ends with it
     return process.returncode
+
+
+def exit_with_parent(interval: float = 1.0) -> None:
+    """In a child on macOS, which has no PDEATHSIG: SIGTERM to itself once its parent is
+    gone (a child whose parent dies gets another parent, so its parent's pid changes)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        log.info("the process that started this one is gone: stopping")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _die_with_parent() -> None:

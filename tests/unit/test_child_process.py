@@ -145,3 +145,49 @@ def test_job_limits_have_windows_64_bit_layout() -> None:
     assert ctypes.sizeof(child_process.JobLimits) == 144
     assert child_process.JobLimits.basic.offset == 0
     assert child_process.JobLimits.io.offset == 64
+
+
+# The middle process starts a watching child, prints its pid, and waits to be killed.
+MIDDLE = textwrap.dedent(
+    """
+    import subprocess, sys, time
+    watcher = subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]])
+    print(watcher.pid, flush=True)
+    time.sleep(120)
+    """
+)
+WATCHER = textwrap.dedent(
+    """
+    import signal, sys, time
+    from pathlib import Path
+    from satchel.child_process import exit_with_parent
+    def stopped(*_):
+        Path(sys.argv[1]).write_text("stopped")
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stopped)
+    exit_with_parent(interval=0.05)
+    time.sleep(120)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX parents")
+def test_a_watching_child_stops_when_its_parent_is_killed(tmp_path: Path) -> None:
+    """macOS has no PDEATHSIG: the sandbox watches for its parent's end instead."""
+    said = tmp_path / "said"
+    middle = subprocess.Popen(
+        [sys.executable, "-c", MIDDLE, WATCHER, str(said)], stdout=subprocess.PIPE, text=True
+    )
+    assert middle.stdout is not None
+    watcher = int(middle.stdout.readline())
+    try:
+        time.sleep(0.3)
+        assert not said.exists()  # it waits while its parent lives
+        middle.kill()
+        middle.wait(10)
+        deadline = time.monotonic() + 10
+        while not said.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert said.read_text() == "stopped"
+    finally:
+        _end(watcher)

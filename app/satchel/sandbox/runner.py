@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import uvicorn
 
+from satchel import child_process
 from satchel.log import configure
 from satchel.paths import sandbox_data_dir
 from satchel.sandbox import demo, faults
@@ -221,6 +222,8 @@ def run(args: argparse.Namespace) -> int:
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     for handled in stop_signals():
         signal.signal(handled, _on_stop_signal)
+    if sys.platform == "darwin":  # Linux and Windows end it with its parent by themselves
+        child_process.exit_with_parent()
     try:
         with contextlib.ExitStack() as cleanup:
             sock = _listen(args.host, args.port)
