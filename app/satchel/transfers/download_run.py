@@ -7,14 +7,12 @@ from pathlib import Path
 import httpx
 
 from satchel.domain.model import Attachment
-from satchel.domain.progress import ProgressCallback
 from satchel.providers.base import Provider
-from satchel.providers.retries import Retrier
 from satchel.storage.download import write_error
 from satchel.storage.resumable_download import fetch_resumable
-from satchel.transfers.hooks import Commit, RetryHook
 from satchel.transfers.items import State, Step, TransferItem
 from satchel.transfers.naming import place_without_overwriting
+from satchel.transfers.run_context import RunContext
 
 
 def partial_path_for(dest: Path, item_id: int) -> Path:
@@ -29,19 +27,12 @@ class DownloadRun:
         item: TransferItem,
         provider: Provider,
         storage: httpx.AsyncClient,
-        *,
-        commit: Commit,
-        retrier: Retrier,
-        on_retry: RetryHook,
-        progress: ProgressCallback,
+        context: RunContext,
     ) -> None:
         self.item = item
         self.provider = provider
         self._storage = storage
-        self._commit = commit
-        self._retrier = retrier
-        self._on_retry = on_retry
-        self._progress = progress
+        self.context = context
 
     def _attachment(self) -> Attachment:
         item = self.item
@@ -58,13 +49,13 @@ class DownloadRun:
         item = self.item
         if item.partial_path is None:
             item.partial_path = partial_path_for(item.local_path, item.id)
-            await self._commit(item, ("partial_path",))
+            await self.context.commit(item, ("partial_path",))
         partial = item.partial_path
         attachment = self._attachment()
 
         async def keep_etag(etag: str | None) -> None:
             item.etag = etag
-            await self._commit(item, ("etag",))
+            await self.context.commit(item, ("etag",))
 
         async def fetch() -> None:
             await fetch_resumable(
@@ -73,10 +64,10 @@ class DownloadRun:
                 expected_size=item.size,
                 etag=item.etag,
                 on_etag=keep_etag,
-                progress=self._progress,
+                progress=self.context.progress,
             )
 
-        await self._retrier.run(f"download of item {item.id}", fetch, on_retry=self._on_retry)
+        await self.context.retry(f"download of item {item.id}", fetch)
         try:
             final = place_without_overwriting(partial, item.local_path)
         except OSError as error:
@@ -87,7 +78,7 @@ class DownloadRun:
         item.step = Step.DONE
         item.error = item.error_kind = None
         item.error_code = None
-        await self._commit(
+        await self.context.commit(
             item,
             ("local_path", "partial_path", "state", "step", "error", "error_code", "error_kind"),
         )

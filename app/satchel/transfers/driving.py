@@ -20,13 +20,13 @@ from satchel.domain.errors import SatchelError
 from satchel.domain.model import Identity, PendingUpload
 from satchel.domain.progress import ProgressCallback
 from satchel.providers.base import Provider
-from satchel.providers.retries import Retrier, RetryPolicy
+from satchel.providers.retries import Retrier, RetryHook, RetryPolicy
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
 from satchel.transfers.download_run import DownloadRun
-from satchel.transfers.hooks import Commit, ProviderSource, RetryHook
 from satchel.transfers.items import Direction, State, Step, TransferItem
 from satchel.transfers.new_items import record_failure
+from satchel.transfers.run_context import Commit, ProviderSource, RunContext
 from satchel.transfers.single_run import SingleRequestRun
 from satchel.transfers.upload_run import UploadRun
 
@@ -106,13 +106,17 @@ class Driver:
         max_size: int | None = None,
     ) -> UploadRun:
         return UploadRun(
-            item,
-            provider,
+            item, provider, self._context(item, retrier, max_size), pending=self._pending
+        )
+
+    def _context(
+        self, item: TransferItem, retrier: Retrier, max_size: int | None = None
+    ) -> RunContext:
+        return RunContext(
             commit=self._commit,
             retrier=retrier,
             on_retry=self._retry_hook(item),
             progress=self._progress_hook(item),
-            pending=self._pending,
             max_size=max_size,
         )
 
@@ -120,26 +124,12 @@ class Driver:
         """From the journalled step to DONE; raises what it cannot overcome."""
         provider = self._providers(item.account)
         if item.direction is Direction.DOWNLOAD:
-            await DownloadRun(
-                item,
-                provider,
-                self._storage_client(),
-                commit=self._commit,
-                retrier=self.retrier,
-                on_retry=self._retry_hook(item),
-                progress=self._progress_hook(item),
-            ).run()
+            storage = self._storage_client()
+            await DownloadRun(item, provider, storage, self._context(item, self.retrier)).run()
             return
         if not isinstance(provider, StagedUploadProvider):
-            await SingleRequestRun(
-                item,
-                provider,
-                commit=self._commit,
-                retrier=self.retrier,
-                on_retry=self._retry_hook(item),
-                progress=self._progress_hook(item),
-                max_size=self.known_max_size(item.account),
-            ).run()
+            limit = self.known_max_size(item.account)
+            await SingleRequestRun(item, provider, self._context(item, self.retrier, limit)).run()
             return
         limit = await self._max_size(item.account, provider)
         await self._upload_run(item, provider, self.retrier, limit).run()

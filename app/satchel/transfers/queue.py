@@ -27,19 +27,19 @@ import httpx
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.domain.progress import ProgressCallback
-from satchel.providers.retries import RetryPolicy
+from satchel.providers.retries import RetryHook, RetryPolicy
 from satchel.transfers.adoption import adopt
 from satchel.transfers.async_journal import AsyncJournal
 from satchel.transfers.driving import Driver
 from satchel.transfers.events import Totals, TransferListener
 from satchel.transfers.expand import plan_downloads
-from satchel.transfers.hooks import ProviderSource, RetryHook
 from satchel.transfers.item_list import ItemList
 from satchel.transfers.items import Direction, State, TransferItem
 from satchel.transfers.journal import Journal
 from satchel.transfers.new_items import REQUEUED_FIELDS, download_items, requeue, upload_item
 from satchel.transfers.owners import FOLDER_NAME, OwnerLock, owner_alive
 from satchel.transfers.progress import Throughput
+from satchel.transfers.run_context import ProviderSource
 
 log = logging.getLogger(__name__)
 

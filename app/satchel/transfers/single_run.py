@@ -12,12 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from satchel.domain.errors import SatchelError, ServiceUnavailable
 from satchel.domain.model import Attachment
-from satchel.domain.progress import ProgressCallback
 from satchel.providers.base import Provider
-from satchel.providers.retries import Retrier
 from satchel.transfers.checks import FileFacts, check_unchanged, too_large
-from satchel.transfers.hooks import Commit, RetryHook
 from satchel.transfers.items import State, Step, TransferItem
+from satchel.transfers.run_context import RunContext
 
 #: Clocks differ: a file made this long before the item was queued still counts as its own.
 _CLOCK_SLACK = timedelta(minutes=2)
@@ -28,20 +26,11 @@ class SingleRequestRun:
         self,
         item: TransferItem,
         provider: Provider,
-        *,
-        commit: Commit,
-        retrier: Retrier,
-        on_retry: RetryHook,
-        progress: ProgressCallback,
-        max_size: int | None,
+        context: RunContext,
     ) -> None:
         self.item = item
         self.provider = provider
-        self._commit = commit
-        self._retrier = retrier
-        self._on_retry = on_retry
-        self._progress = progress
-        self._max_size = max_size
+        self.context = context
 
     async def run(self) -> None:
         item = self.item
@@ -53,11 +42,11 @@ class SingleRequestRun:
                 await self._done(landed)
                 return
         facts = FileFacts(item.size, item.mtime_ns)
-        if self._max_size is not None and facts.size > self._max_size:
-            raise too_large(item.local_path, facts.size, self._max_size)
+        if self.context.max_size is not None and facts.size > self.context.max_size:
+            raise too_large(item.local_path, facts.size, self.context.max_size)
         check_unchanged(item.local_path, facts)
         item.step = Step.SEND
-        await self._commit(item, ("step",), durable=True)
+        await self.context.commit(item, ("step",), durable=True)
 
         async def send() -> Attachment:
             return await self.provider.upload(
@@ -65,7 +54,7 @@ class SingleRequestRun:
                 item.local_path,
                 name=item.name,
                 content_type=item.content_type,
-                progress=self._progress,
+                progress=self.context.progress,
             )
 
         def refused_untouched(error: SatchelError) -> bool:
@@ -73,15 +62,17 @@ class SingleRequestRun:
             # come after it did: sending again could attach it twice.
             return isinstance(error, ServiceUnavailable)
 
-        attachment = await self._retrier.run(
-            f"upload of item {item.id}", send, on_retry=self._on_retry, retry_if=refused_untouched
+        attachment = await self.context.retry(
+            f"upload of item {item.id}",
+            send,
+            retry_if=refused_untouched,
         )
         await self._done(attachment)
 
     async def _landed_copy(self, card_id: str) -> Attachment | None:
         item = self.item
         queued = datetime.fromtimestamp(item.created_at, UTC) - _CLOCK_SLACK
-        attachments = await self._retrier.run(
+        attachments = await self.context.retry(
             f"lookup of item {item.id}", lambda: self.provider.list_attachments(card_id)
         )
         for attachment in attachments:
@@ -101,4 +92,4 @@ class SingleRequestRun:
         item.error = item.error_kind = None
         item.error_code = None
         fields = ("attachment_id", "state", "step", "error", "error_code", "error_kind")
-        await self._commit(item, fields)
+        await self.context.commit(item, fields)

@@ -22,12 +22,10 @@ from satchel.domain.errors import (
     SatchelError,
 )
 from satchel.domain.model import PendingUpload, StoredObject
-from satchel.domain.progress import ProgressCallback
-from satchel.providers.retries import Retrier
 from satchel.providers.staged import StagedUploadProvider
 from satchel.transfers.checks import FileFacts, check_unchanged, too_large
-from satchel.transfers.hooks import Commit, RetryHook
 from satchel.transfers.items import State, Step, TransferItem
+from satchel.transfers.run_context import RunContext
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +40,15 @@ class UploadRun:
         self,
         item: TransferItem,
         provider: StagedUploadProvider,
+        context: RunContext,
         *,
-        commit: Commit,
-        retrier: Retrier,
-        on_retry: RetryHook,
-        progress: ProgressCallback,
         pending: dict[int, PendingUpload],
-        max_size: int | None,
     ) -> None:
         self.item = item
         self.provider = provider
-        self._commit = commit
-        self._retrier = retrier
-        self._on_retry = on_retry
-        self._progress = progress
+        self.context = context
         #: Upload permissions of this session by item id; after a restart there are none.
         self._pending = pending
-        self._max_size = max_size
         self._restarts = 0
 
     @property
@@ -91,17 +81,15 @@ class UploadRun:
     async def _create(self) -> None:
         item = self.item
         facts = self._facts
-        if self._max_size is not None and facts.size > self._max_size:
-            raise too_large(item.local_path, facts.size, self._max_size)
+        if self.context.max_size is not None and facts.size > self.context.max_size:
+            raise too_large(item.local_path, facts.size, self.context.max_size)
         check_unchanged(item.local_path, facts)
         content_type = item.content_type or "application/octet-stream"
 
         async def create() -> PendingUpload:
             return await self.provider.create_upload(item.name, facts.size, content_type)
 
-        creating = asyncio.ensure_future(
-            self._retrier.run(f"create of item {item.id}", create, on_retry=self._on_retry)
-        )
+        creating = asyncio.ensure_future(self.context.retry(f"create of item {item.id}", create))
         try:
             pending = await asyncio.shield(creating)
         except asyncio.CancelledError:
@@ -111,7 +99,7 @@ class UploadRun:
             raise
         self._created(pending)
         # Durable: from here on, the attachment is known for good, whatever happens.
-        await self._commit(item, ("attachment_id", "step"), durable=True)
+        await self.context.commit(item, ("attachment_id", "step"), durable=True)
 
     def _created(self, pending: PendingUpload) -> None:
         self._pending[self.item.id] = pending
@@ -137,7 +125,7 @@ class UploadRun:
 
         async def send() -> StoredObject:
             return await self.provider.send_upload(
-                pending, item.local_path, progress=self._progress
+                pending, item.local_path, progress=self.context.progress
             )
 
         def worth_again(error: SatchelError) -> bool:
@@ -145,8 +133,10 @@ class UploadRun:
             return error.retryable and not isinstance(error, PolicyExpired | IntegrityError)
 
         try:
-            stored = await self._retrier.run(
-                f"send of item {item.id}", send, on_retry=self._on_retry, retry_if=worth_again
+            stored = await self.context.retry(
+                f"send of item {item.id}",
+                send,
+                retry_if=worth_again,
             )
         except (PolicyExpired, IntegrityError) as error:
             raise _StartOver(type(error).__name__, error=error) from None
@@ -156,7 +146,7 @@ class UploadRun:
         item.location = stored.location
         item.etag = stored.etag
         item.step = Step.CONFIRM
-        await self._commit(item, ("location", "etag", "step"))
+        await self.context.commit(item, ("location", "etag", "step"))
 
     async def _confirm(self) -> None:
         item = self.item
@@ -169,12 +159,12 @@ class UploadRun:
             return await self.provider.confirm_upload(pending, stored)
 
         try:
-            await self._retrier.run(f"confirm of item {item.id}", confirm, on_retry=self._on_retry)
+            await self.context.retry(f"confirm of item {item.id}", confirm)
         except (NotFound, Rejected) as error:
             # Swept as an orphan while Satchel was away, or the object is not (all) there.
             raise _StartOver(f"confirm refused: {error.message}", error=error) from None
         item.step = Step.LINK
-        await self._commit(item, ("step",))
+        await self.context.commit(item, ("step",))
 
     async def _link(self) -> None:
         item = self.item
@@ -185,7 +175,7 @@ class UploadRun:
             return await self.provider.link_attachment(card_id, attachment_id)
 
         try:
-            await self._retrier.run(f"link of item {item.id}", link, on_retry=self._on_retry)
+            await self.context.retry(f"link of item {item.id}", link)
         except NotFound as error:
             if await self._attachment_exists(attachment_id):
                 raise NotFound(
@@ -198,14 +188,14 @@ class UploadRun:
         item.step = Step.DONE
         item.error = item.error_kind = None
         item.error_code = None
-        await self._commit(item, ("state", "step", "error", "error_code", "error_kind"))
+        await self.context.commit(item, ("state", "step", "error", "error_code", "error_kind"))
 
     async def _attachment_exists(self, attachment_id: str) -> bool:
         async def look() -> object:
             return await self.provider.get_attachment(attachment_id)
 
         try:
-            await self._retrier.run(f"lookup of item {self.item.id}", look)
+            await self.context.retry(f"lookup of item {self.item.id}", look)
         except NotFound:
             return False
         return True
@@ -221,11 +211,11 @@ class UploadRun:
             async def delete() -> None:
                 await self.provider.discard_upload(attachment_id)
 
-            await self._retrier.run(f"discard of item {item.id}", delete, on_retry=self._on_retry)
+            await self.context.retry(f"discard of item {item.id}", delete)
         self._pending.pop(item.id, None)
         item.attachment_id = item.location = item.etag = None
         item.step = Step.CREATE
-        await self._commit(item, ("attachment_id", "location", "etag", "step"))
+        await self.context.commit(item, ("attachment_id", "location", "etag", "step"))
 
     async def _start_over(self, again: _StartOver) -> None:
         if again.count:
@@ -237,7 +227,7 @@ class UploadRun:
         log.info("item %d starts over from step 1: %s", self.item.id, again.reason)
         self.item.done_bytes = 0
         self.item.step = Step.DISCARD  # journalled first: a crash now still cleans up
-        await self._commit(self.item, ("step",), note=again.reason)
+        await self.context.commit(self.item, ("step",), note=again.reason)
         await self.discard()
 
 

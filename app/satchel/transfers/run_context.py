@@ -1,0 +1,55 @@
+"""What the queue hands to the code it drives: the provider source, the journal's commit,
+and one RunContext for each transfer run (upload, single-request upload, download)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from satchel.domain.errors import SatchelError
+from satchel.domain.progress import ProgressCallback
+from satchel.providers.base import Provider
+from satchel.providers.retries import Retrier, RetryHook
+from satchel.transfers.items import TransferItem
+
+T = TypeVar("T")
+
+#: Account name -> its connected provider. The window passes `Workspace.provider`; the
+#: command line its own. May raise SatchelError (e.g. SignInRequired).
+ProviderSource = Callable[[str], Provider]
+
+
+class Commit(Protocol):
+    """Journal these attributes of the item, and tell the views; see Journal.save."""
+
+    def __call__(
+        self,
+        item: TransferItem,
+        fields: Iterable[str],
+        *,
+        note: str | None = None,
+        durable: bool = False,
+    ) -> Awaitable[None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """One item's run: how to journal it, retry its steps, report its bytes."""
+
+    commit: Commit
+    retrier: Retrier
+    #: Called before a step is tried again (the queue shows "retrying in N s").
+    on_retry: RetryHook
+    progress: ProgressCallback
+    #: The service's upload limit, when known (None for downloads or when unsaid).
+    max_size: int | None = None
+
+    async def retry(
+        self,
+        what: str,
+        operation: Callable[[], Awaitable[T]],
+        retry_if: Callable[[SatchelError], bool] | None = None,
+    ) -> T:
+        """`operation()` as the queue's policy allows, telling the queue of each retry."""
+        return await self.retrier.run(what, operation, on_retry=self.on_retry, retry_if=retry_if)
