@@ -27,7 +27,7 @@ from satchel.local_service import (
     demo_available,
     start_local_service,
 )
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.error_funnel import ErrorFunnel
 from satchel.ui.main_window import MainWindow
@@ -143,12 +143,12 @@ class Desktop:
         """The queue and its journal; imported and made once the window shows (they bring
         the whole HTTP stack, which start-up need not wait for)."""
         from satchel.transfers.journal import FILE_NAME, Journal
-        from satchel.ui.transfer_actions import TransferActions
+        from satchel.ui.transfer_commands import TransferCommands
         from satchel.workspace.transfers import open_queue
 
         self.journal = Journal(paths.data_dir() / FILE_NAME)
         self.queue = open_queue(self.workspace, self.journal)
-        transfers = TransferActions(self.queue, self.runner)
+        transfers = TransferCommands(self.queue, self.runner)
         if QSystemTrayIcon.isSystemTrayAvailable():
             transfers.tray = QSystemTrayIcon(self.app.windowIcon(), self.app)
             transfers.tray.setToolTip("Satchel")

@@ -32,7 +32,7 @@ from satchel.auth.accounts import AccountStore
 from satchel.domain.model import Account, BoardList, Card, Node
 from satchel.local_service import start_local_service
 from satchel.models.board_tree import BoardTreeModel
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.providers.base import Provider
 from satchel.workspace import Workspace

@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from satchel.auth.accounts import AccountStore
 from satchel.domain.model import Account, Node
 from satchel.models.board_tree import BoardTreeModel
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.providers.base import Provider
 from satchel.workspace import Workspace
 from satchel.workspace.kinds import connect

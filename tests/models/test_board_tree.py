@@ -13,10 +13,10 @@ from satchel.domain.errors import NetworkError
 from satchel.domain.model import Account, Attachment, Board, Card
 from satchel.models import board_tree
 from satchel.models.board_tree import BoardTreeModel
-from satchel.models.roles import Column, ItemRole, RowKind
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.tree_nodes import LoadState
+from satchel.models.tree_roles import Column, ItemRole, RowKind
 from satchel.sandbox.store import Store
 from satchel.workspace import Workspace
 from tests.models.conftest import (

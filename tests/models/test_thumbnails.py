@@ -14,7 +14,7 @@ from PySide6.QtGui import QIcon
 
 from satchel.domain.model import Attachment, Preview
 from satchel.models.board_tree import BoardTreeModel
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.storage.content_cache import ContentCache
 from satchel.workspace import Workspace

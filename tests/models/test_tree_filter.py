@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QTreeView
 
 from satchel.domain.errors import ServiceUnavailable
 from satchel.models.board_tree import BoardTreeModel
-from satchel.models.roles import ItemRole, RowKind
 from satchel.models.tree_filter import TreeFilterModel
+from satchel.models.tree_roles import ItemRole, RowKind
 from tests.models.conftest import DEMO, Faults, child, fetch, load_everything, next_emit
 
 Tree = dict[str, Any]

@@ -13,8 +13,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from satchel.auth.accounts import AccountStore
 from satchel.domain.model import EXPIRES_OPTION, Account, Board, Node
 from satchel.models.board_tree import BoardTreeModel
-from satchel.models.roles import Column, account_suffix, count_text
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
+from satchel.models.tree_roles import Column, account_suffix, count_text
 from satchel.workspace import Workspace
 from tests.models.conftest import DEMO, MemorySecrets, fetch, next_emit
 

@@ -10,7 +10,7 @@ from keyring.backends import fail
 
 from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import KeyringSecretStore
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.ui.account_dialog import AccountDialog
 from satchel.workspace import Workspace
 from tests.support.qt import wait_until

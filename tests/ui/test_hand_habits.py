@@ -15,7 +15,7 @@ from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SessionSecretStore
 from satchel.domain.model import Account
 from satchel.main import app_icon
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.storage.content_cache import ContentCache
 from satchel.transfers.events import Totals
 from satchel.transfers.items import State

@@ -157,7 +157,7 @@ def test_standard_shortcuts(qtbot, isolated_paths) -> None:
     from satchel.auth.accounts import AccountStore
     from satchel.auth.secrets import SessionSecretStore
     from satchel.main import app_icon
-    from satchel.models.tasks import TaskRunner
+    from satchel.models.task_runner import TaskRunner
     from satchel.storage.content_cache import ContentCache
     from satchel.workspace import Workspace
     from satchel.workspace.content import ContentService

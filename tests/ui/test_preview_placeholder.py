@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from satchel.domain.model import Attachment
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.providers.base import Provider
 from satchel.storage.content_cache import ContentCache
-from satchel.ui.attachment_actions import AttachmentActions
+from satchel.ui.attachment_commands import AttachmentCommands
 from satchel.ui.preview import PreviewPage, PreviewPane
 from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
@@ -73,7 +73,7 @@ async def test_the_larger_preview_stands_in_until_the_file_is_here(
     runner, content = TaskRunner(), GatedCache(tmp_path / "content")
     service = ContentService(trello, content, tmp_path / "thumbnails")
     thumbnails = ThumbnailCache(service)
-    actions = AttachmentActions(service, runner, pane, thumbnails=thumbnails)
+    actions = AttachmentCommands(service, runner, pane, thumbnails=thumbnails)
     placeholder = pane.loading_view.placeholder
     try:
         actions.preview(TRELLO, image)

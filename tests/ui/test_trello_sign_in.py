@@ -10,7 +10,7 @@ import pytest
 
 from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SessionSecretStore
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.trello_form import TrelloForm
 from satchel.workspace import Workspace

@@ -15,7 +15,7 @@ from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SessionSecretStore
 from satchel.domain.model import Account
 from satchel.main import app_icon
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.main_window import MainWindow
 from satchel.workspace import Workspace
@@ -101,7 +101,7 @@ async def queue_rig(
 ) -> AsyncIterator[WindowRig]:
     """The window with a real transfer queue and journal, as the app builds it."""
     from satchel.transfers.journal import Journal
-    from satchel.ui.transfer_actions import TransferActions
+    from satchel.ui.transfer_commands import TransferCommands
     from satchel.workspace.transfers import open_queue
 
     secrets = SessionSecretStore()
@@ -109,7 +109,7 @@ async def queue_rig(
     runner = TaskRunner()
     journal = Journal(paths.data_dir() / "transfers.db")
     queue = open_queue(workspace, journal)
-    transfers = TransferActions(queue, runner)
+    transfers = TransferCommands(queue, runner)
     window = MainWindow(workspace, runner, _content(workspace), app_icon(), transfers)
     qtbot.addWidget(window)
     window.show()

@@ -18,11 +18,11 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTim
 from PySide6.QtGui import QIcon
 
 from satchel.domain.model import Account, Attachment
-from satchel.models.roles import COLUMN_TITLES, Column, ItemRole, RowKind
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_loader import TreeLoader
 from satchel.models.tree_nodes import LOAD, REFRESH, Item, LoadState, NodeTree, TreeNode, walk
+from satchel.models.tree_roles import COLUMN_TITLES, Column, ItemRole, RowKind
 from satchel.models.tree_rows import TreeRowsModel
 from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.paths import resources_dir

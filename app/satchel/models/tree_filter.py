@@ -29,8 +29,8 @@ from PySide6.QtCore import (
     SignalInstance,
 )
 
-from satchel.models.roles import ItemRole
 from satchel.models.tree_nodes import NodeTree, TreeNode, walk
+from satchel.models.tree_roles import ItemRole
 
 Index = QModelIndex | QPersistentModelIndex
 Slot = Callable[..., Any]

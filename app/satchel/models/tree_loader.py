@@ -17,9 +17,9 @@ from PySide6.QtCore import QTimer
 
 from satchel.domain.errors import SatchelError, SignInRequired
 from satchel.domain.model import Node
-from satchel.models.roles import Column, RowKind, count_text
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.tree_nodes import LoadState, TreeNode, WalkQueue
+from satchel.models.tree_roles import Column, RowKind, count_text
 from satchel.workspace import Workspace
 
 if TYPE_CHECKING:

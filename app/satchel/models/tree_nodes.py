@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Account, Attachment, Node
-from satchel.models.roles import (
+from satchel.models.tree_roles import (
     CONTAINERS,
     LOADING_TEXT,
     RETRY_HINT,

@@ -21,8 +21,8 @@ from PySide6.QtCore import (
 )
 
 from satchel.domain.model import Node
-from satchel.models.roles import COLUMN_TITLES, RowKind, kind_of
 from satchel.models.tree_nodes import NodeTree, TreeNode
+from satchel.models.tree_roles import COLUMN_TITLES, RowKind, kind_of
 
 _INVALID = QModelIndex()
 _LAST_COLUMN = len(COLUMN_TITLES) - 1

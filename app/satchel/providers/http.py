@@ -28,8 +28,8 @@ from satchel.domain.errors import (
     SignInRequired,
 )
 from satchel.log import redact, register_secret
-from satchel.storage.answers import retry_after_seconds
 from satchel.storage.client import LIMITS, USER_AGENT, cookieless_jar, system_ssl_context
+from satchel.storage.s3_answers import retry_after_seconds
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from satchel.domain.units import human_duration, human_limit
 from satchel.providers.http import HeaderAuth, error_for_response, malformed, network_error
 from satchel.providers.pacing import Budget, PacedBudget, Pacer, announce_wait
 from satchel.providers.retries import RetryPolicy, retrying_rate_limits
-from satchel.storage.answers import retry_after_seconds
 from satchel.storage.client import read_capped
+from satchel.storage.s3_answers import retry_after_seconds
 
 log = logging.getLogger(__name__)
 

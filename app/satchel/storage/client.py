@@ -14,7 +14,7 @@ import httpx
 import truststore
 
 from satchel import __version__
-from satchel.storage.answers import (
+from satchel.storage.s3_answers import (
     MAX_ERROR_BODY,
     malformed_storage_answer,
     storage_network_error,

@@ -24,14 +24,14 @@ import httpx
 from satchel.domain.errors import DiskFull, IntegrityError, LinkExpired, LocalFileError
 from satchel.domain.model import ResolvedLink
 from satchel.domain.progress import ProgressCallback, no_progress
-from satchel.storage.answers import (
+from satchel.storage.client import open_storage_get, read_capped
+from satchel.storage.file_writer import BatchWriter
+from satchel.storage.s3_answers import (
     Operation,
     malformed_storage_answer,
     storage_error,
     storage_network_error,
 )
-from satchel.storage.client import open_storage_get, read_capped
-from satchel.storage.file_writer import BatchWriter
 
 log = logging.getLogger(__name__)
 

@@ -21,12 +21,6 @@ import httpx
 
 from satchel.domain.errors import IntegrityError
 from satchel.domain.progress import ProgressCallback, no_progress
-from satchel.storage.answers import (
-    Operation,
-    malformed_storage_answer,
-    storage_error,
-    storage_network_error,
-)
 from satchel.storage.client import read_capped
 from satchel.storage.download import (
     declared_size,
@@ -35,6 +29,12 @@ from satchel.storage.download import (
     write_error,
 )
 from satchel.storage.file_writer import BatchWriter
+from satchel.storage.s3_answers import (
+    Operation,
+    malformed_storage_answer,
+    storage_error,
+    storage_network_error,
+)
 
 log = logging.getLogger(__name__)
 

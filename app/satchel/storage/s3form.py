@@ -19,15 +19,15 @@ import httpx
 from satchel.domain.errors import IntegrityError
 from satchel.domain.model import StoredObject
 from satchel.domain.progress import ProgressCallback, no_progress
-from satchel.storage.answers import (
+from satchel.storage.client import read_capped, strip_credentials
+from satchel.storage.form_body import FormBody
+from satchel.storage.s3_answers import (
     Operation,
     malformed_storage_answer,
     storage_error,
     storage_network_error,
     xml_fields,
 )
-from satchel.storage.client import read_capped, strip_credentials
-from satchel.storage.form_body import FormBody
 
 log = logging.getLogger(__name__)
 

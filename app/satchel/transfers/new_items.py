@@ -4,6 +4,7 @@ its reason, and never stops the others."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -195,3 +196,29 @@ def requeue(item: TransferItem, max_size: int | None) -> None:
         record_failure(item, error)
     else:
         item.size, item.mtime_ns = facts.size, facts.mtime_ns
+
+
+def upload_items(
+    account: str,
+    card_id: str,
+    paths: Sequence[Path],
+    names: Sequence[str | None] | None,
+    *,
+    owner: str,
+    max_size: int | None,
+) -> list[TransferItem]:
+    """One batch of uploads to the card, each checked now (see upload_item)."""
+    batch = uuid.uuid4().hex
+    chosen = names if names is not None else [None] * len(paths)
+    return [
+        upload_item(
+            account=account,
+            card_id=card_id,
+            path=path,
+            name=name,
+            batch=batch,
+            owner=owner,
+            max_size=max_size,
+        )
+        for path, name in zip(paths, chosen, strict=True)
+    ]

@@ -15,9 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 import uuid
-from collections.abc import Collection, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Collection, Coroutine, Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -26,26 +25,24 @@ import httpx
 
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Attachment, Board, BoardList, Card
-from satchel.domain.progress import ProgressCallback
-from satchel.providers.retries import RetryHook, RetryPolicy
-from satchel.transfers.adoption import adopt
+from satchel.providers.retries import RetryPolicy
 from satchel.transfers.async_journal import AsyncJournal
+from satchel.transfers.cancel_watcher import CancelWatcher
 from satchel.transfers.driving import Driver
 from satchel.transfers.events import Totals, TransferListener
 from satchel.transfers.expand import plan_downloads
 from satchel.transfers.item_list import ItemList
 from satchel.transfers.items import Direction, State, TransferItem
 from satchel.transfers.journal import Journal
-from satchel.transfers.new_items import REQUEUED_FIELDS, download_items, requeue, upload_item
+from satchel.transfers.new_items import REQUEUED_FIELDS, download_items, requeue, upload_items
 from satchel.transfers.owners import FOLDER_NAME, OwnerLock, owner_alive
-from satchel.transfers.progress import Throughput
-from satchel.transfers.run_context import ProviderSource
+from satchel.transfers.rounds import Round
+from satchel.transfers.run_context import ProviderSource, progress_hook, retry_hook
+from satchel.transfers.takeover import take_over
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 3
-#: How often the queue looks for "cancel" requests from other processes (`satchel queue cancel`).
-CANCEL_POLL_SECONDS = 1.0
 PAUSED_KEY = "paused"
 
 
@@ -75,8 +72,8 @@ class TransferQueue:
             self._commit,
             providers,
             retry or RetryPolicy(),
-            progress_hook=self._progress_hook,
-            retry_hook=self._retry_hook,
+            progress_hook=lambda item: progress_hook(item, self._round.throughput),
+            retry_hook=lambda item: retry_hook(item, self._commit, self._spawn),
             storage_client=storage_client,
             rng=rng,
         )
@@ -84,13 +81,11 @@ class TransferQueue:
         self._list = ItemList()
         self._tasks: dict[int, asyncio.Task[Any]] = {}
         self._interrupts: dict[int, _Interrupt] = {}
-        self._finished_futures: dict[int, asyncio.Future[None]] = {}
         self._background: set[asyncio.Future[Any]] = set()
-        self._round: list[TransferItem] = []
-        self._throughput = Throughput()
+        self._round = Round(self._list)
         self._paused = False
         self._closed = False
-        self._poller: asyncio.Task[None] | None = None
+        self._watcher = CancelWatcher(self._journal, self.owner, self._on_cancel_requested)
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -124,8 +119,7 @@ class TransferQueue:
 
     def totals(self, now: float | None = None) -> Totals:
         """The current round's progress, computed now (cheap: call it from a repaint timer)."""
-        items = [i for i in self._round if i in self._list]
-        return Totals.of(items, self._throughput.rate(now))
+        return self._round.totals(now)
 
     def add_listener(self, listener: TransferListener) -> None:
         self._list.add_listener(listener)
@@ -145,21 +139,8 @@ class TransferQueue:
     ) -> list[TransferItem]:
         """Queue files for the card. Each is checked now; one that cannot be sent becomes a
         failed item with its reason, and the others go on."""
-        batch = uuid.uuid4().hex
         limit = self._driver.known_max_size(account)
-        chosen = names if names is not None else [None] * len(paths)
-        items = [
-            upload_item(
-                account=account,
-                card_id=card_id,
-                path=path,
-                name=name,
-                batch=batch,
-                owner=self.owner,
-                max_size=limit,
-            )
-            for path, name in zip(paths, chosen, strict=True)
-        ]
+        items = upload_items(account, card_id, paths, names, owner=self.owner, max_size=limit)
         await self._add(items)
         return items
 
@@ -181,14 +162,15 @@ class TransferQueue:
     async def _enqueue_downloads(
         self, account: str, wanted: Sequence[tuple[Attachment, Path]]
     ) -> list[TransferItem]:
-        reserved = {
-            i.local_path for i in self._list if i.direction is Direction.DOWNLOAD and not i.finished
-        }
         items = download_items(
             account=account,
             wanted=wanted,
             saved=await self._journal.saved_downloads(account),
-            reserved=reserved,
+            reserved={
+                i.local_path
+                for i in self._list
+                if i.direction is Direction.DOWNLOAD and not i.finished
+            },
             batch=uuid.uuid4().hex,
             owner=self.owner,
         )
@@ -199,19 +181,11 @@ class TransferQueue:
         await self._journal.insert(items)
         self._list.append(items)
         self._ensure_poller()
-        self._join_round(items)
+        self._round.join(items)
         for item in items:
             if item.finished:
                 self._mark_finished(item)
         self._pump()
-
-    def _join_round(self, items: Sequence[TransferItem]) -> None:
-        """A new round starts when these join a queue with nothing else left to do."""
-        joining = {id(i) for i in items}
-        others = [i for i in self._round if id(i) not in joining]
-        if all(i.finished for i in others):
-            others = []
-        self._round = [*others, *items]
 
     async def restore(self, *, only: Collection[int] | None = None) -> list[TransferItem]:
         """Show what the journal holds and take over what no running Satchel drives.
@@ -225,10 +199,10 @@ class TransferQueue:
         wanted = [i for i in await self._journal.items() if i.id not in known]
         if only is not None:
             wanted = [i for i in wanted if i.id in only]
-        shown, taken = await adopt(self._journal, self._owners_dir, self.owner, wanted)
+        shown, taken = await take_over(self._journal, self._owners_dir, self.owner, wanted)
         self._list.append(shown)
         self._ensure_poller()
-        self._join_round(taken)
+        self._round.join(taken)
         for item in taken:
             if item.finished:  # only a clean-up left to do
                 self._track(item.id, self._driver.discard(item))
@@ -300,51 +274,17 @@ class TransferQueue:
         await self._journal.save(item, fields, note=note, durable=durable)
         self._list.changed(item)
 
-    def _progress_hook(self, item: TransferItem) -> ProgressCallback:
-        def progress(done: int, _total: int) -> None:
-            moved = done - item.done_bytes
-            item.done_bytes = done
-            now = time.monotonic()
-            item.rate.add(done, now)
-            if moved > 0:
-                self._throughput.add(moved, now)
-
-        return progress
-
-    def _retry_hook(self, item: TransferItem) -> RetryHook:
-        def on_retry(error: SatchelError, _attempt: int, _wait: float) -> None:
-            item.attempts += 1
-            item.error, item.error_kind = error.message, type(error).__name__
-            note = f"retry: {error.message}"
-            self._spawn(self._commit(item, ("attempts", "error", "error_kind"), note=note))
-
-        return on_retry
-
-    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+    def _spawn(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
     def _mark_finished(self, item: TransferItem) -> None:
-        future = self._finished_futures.pop(item.id, None)
-        if future is not None and not future.done():
-            future.set_result(None)
-        if self._round and all(i.finished for i in self._round):
-            self._list.emit("round_finished", self.totals())
+        self._round.finished(item)
 
     async def wait(self, items: Iterable[TransferItem] | None = None) -> None:
         """Until these items (default: all of this queue's) have finished."""
-        targets = list(self._list if items is None else items)
-        loop = asyncio.get_running_loop()
-        while True:
-            waiting = [
-                self._finished_futures.setdefault(i.id, loop.create_future())
-                for i in targets
-                if not i.finished
-            ]
-            if not waiting:
-                return
-            await asyncio.wait(waiting)
+        await self._round.wait(self._list if items is None else items)
 
     # --- controls ------------------------------------------------------------------------------
 
@@ -372,7 +312,7 @@ class TransferQueue:
                 return
             item.owner = self.owner
         requeue(item, self._driver.known_max_size(item.account))
-        self._join_round([item])
+        self._round.join([item])
         await self._commit(item, REQUEUED_FIELDS, note="retry")
         if item.finished:
             self._mark_finished(item)
@@ -435,28 +375,20 @@ class TransferQueue:
     # --- cancel requests from other processes, closing ------------------------------------------
 
     def _ensure_poller(self) -> None:
-        if self._poller is None and not self._closed:
-            self._poller = asyncio.ensure_future(self._poll_cancel_requests())
+        if not self._closed:
+            self._watcher.start()
 
-    async def _poll_cancel_requests(self) -> None:
-        while True:
-            await asyncio.sleep(CANCEL_POLL_SECONDS)
-            try:
-                requested = await self._journal.cancel_requests(self.owner)
-            except Exception:
-                log.exception("could not read cancel requests from the journal")
-                continue
-            for item_id in requested:
-                item = self._list.get(item_id)
-                if item is not None:
-                    self._spawn(self.cancel(item))
+    def _on_cancel_requested(self, item_id: int) -> None:
+        item = self._list.get(item_id)
+        if item is not None:
+            self._spawn(self.cancel(item))
 
     async def aclose(self) -> None:
         """Stop everything without cancelling anything: the next start resumes the rest."""
         self._closed = True
         running = [*self._tasks.values(), *self._background]
-        if self._poller is not None:
-            running.append(self._poller)
+        if self._watcher.task is not None:
+            running.append(self._watcher.task)
         for task in running:
             task.cancel()
         if running:

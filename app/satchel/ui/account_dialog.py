@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from satchel.domain.errors import NoKeyring, SatchelError
 from satchel.domain.model import Account
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.ui.account_forms import BearerForm, KindForm
 from satchel.ui.productive_form import ProductiveForm
 from satchel.ui.trello_form import TrelloForm

@@ -27,13 +27,13 @@ from satchel import settings
 from satchel.domain.errors import NetworkError, SatchelError, ServiceUnavailable, SignInRequired
 from satchel.domain.model import Account, Attachment, Board, BoardList, Card
 from satchel.models.board_tree import BoardTreeModel
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.ui.about_dialog import AboutDialog
 from satchel.ui.account_dialog import AccountDialog
-from satchel.ui.attachment_actions import AttachmentActions
+from satchel.ui.attachment_commands import AttachmentCommands
 from satchel.ui.error_bar import ErrorBarWidget
 from satchel.ui.preview import PreviewPane
 from satchel.ui.tree_view import BoardTreeView
@@ -45,7 +45,7 @@ from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
 
 if TYPE_CHECKING:  # the transfer modules load after the window shows (start-up time)
-    from satchel.ui.transfer_actions import TransferActions
+    from satchel.ui.transfer_commands import TransferCommands
 
 PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
 EXPAND_MS = 500
@@ -68,7 +68,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         runner: TaskRunner,
         content: ContentService,
         app_icon: QIcon,
-        transfers: TransferActions | None = None,
+        transfers: TransferCommands | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
@@ -87,7 +87,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         self.choose_files: Callable[[str], list[str]] = lambda title: QFileDialog.getOpenFileNames(
             self, title, str(Path.home())
         )[0]
-        self.transfers: TransferActions | None = None
+        self.transfers: TransferCommands | None = None
         self.changes = WorkspaceChanges(workspace, self)
 
         self.thumbnails = ThumbnailCache(content, parent=self)
@@ -102,7 +102,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         self.filter_edit.setAccessibleName("Filter")
         self.error_bar = ErrorBarWidget()
         self.pane = PreviewPane()
-        self.attachments = AttachmentActions(
+        self.attachments = AttachmentCommands(
             content, runner, self.pane, parent=self, thumbnails=self.thumbnails
         )
         self.actions_ = WindowActions(self, app_icon)
@@ -223,7 +223,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         self.runner.failed.connect(self.show_error)
         self.runner.busy_changed.connect(self._on_runner_busy_changed)
 
-    def attach_transfers(self, transfers: TransferActions) -> None:
+    def attach_transfers(self, transfers: TransferCommands) -> None:
         """The queue's panel and commands; the app attaches them once the window shows."""
         self.transfers = transfers
         self.transfers_dock.setWidget(transfers.panel)
@@ -302,7 +302,7 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
     def _update_actions(self) -> None:
         account, node = self.selected()
         is_file = isinstance(node, Attachment)
-        for action in self.actions_.attachment_actions():
+        for action in self.actions_.attachment_commands():
             action.setEnabled(is_file)
         if isinstance(node, Attachment) and node.is_link:
             for action in (self.actions_.save_as, self.actions_.copy_link, self.actions_.delete):

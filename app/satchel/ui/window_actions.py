@@ -81,7 +81,7 @@ class WindowActions:
         self.toggle_transfers = _action(window, "&Transfers", "Ctrl+T")
         self.toggle_transfers.setCheckable(True)
 
-    def attachment_actions(self) -> list[QAction]:
+    def attachment_commands(self) -> list[QAction]:
         return [self.preview, self.open, self.save_as, self.copy_link,
                 self.copy_permanent_link, self.delete]  # fmt: skip
 

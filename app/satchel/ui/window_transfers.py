@@ -19,13 +19,13 @@ from satchel.workspace import Workspace
 
 if TYPE_CHECKING:  # loaded after the window shows
     from satchel.transfers.events import Totals
-    from satchel.ui.transfer_actions import TransferActions
+    from satchel.ui.transfer_commands import TransferCommands
 
 
 class WindowTransfersMixin:
     """Mixed into MainWindow, which provides what is declared here."""
 
-    transfers: TransferActions | None
+    transfers: TransferCommands | None
     model: BoardTreeModel
     workspace: Workspace
     transfer_label: QLabel

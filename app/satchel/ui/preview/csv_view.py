@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView, QVBoxLayout, QWidget
 
 from satchel.models.csv_table import CsvTable, CsvTableModel
-from satchel.ui.preview.parts import NoteLabel
+from satchel.ui.preview.viewer_controls import NoteLabel
 
 #: Columns are sized to their content, up to this width (long cells keep a tooltip).
 MAX_COLUMN_WIDTH = 320

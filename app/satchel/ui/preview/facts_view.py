@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from satchel.domain.model import Attachment
 from satchel.ui.preview.format import human_size, human_time, kind_name
-from satchel.ui.preview.parts import NoteLabel
+from satchel.ui.preview.viewer_controls import NoteLabel
 
 
 def _value_label(parent: QWidget) -> QLabel:

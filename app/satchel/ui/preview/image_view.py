@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from satchel.ui.preview.parts import (
+from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
     tool_button,
     wheel_zoom_steps,

@@ -10,7 +10,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from satchel.ui.preview.parts import (
+from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
     tool_button,
     wheel_zoom_steps,

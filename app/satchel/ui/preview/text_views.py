@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
 
-from satchel.ui.preview.parts import NoteLabel
+from satchel.ui.preview.viewer_controls import NoteLabel
 
 #: Links a click may hand to the system; anything else (file:, javascript:...) is ignored.
 _EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})

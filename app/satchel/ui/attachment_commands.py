@@ -18,7 +18,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from satchel.domain.errors import SatchelError, SignInRequired
 from satchel.domain.model import Attachment
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import PANE_SIZE, ThumbnailCache
 from satchel.ui.preview import PreviewPane
 from satchel.workspace.content import ContentService
@@ -33,7 +33,7 @@ def _until(expires_at: datetime) -> str:
     return f"{local} (about {minutes} min)"
 
 
-class AttachmentActions(QObject):
+class AttachmentCommands(QObject):
     #: A short note for the status bar ("Link copied…").
     told = Signal(str)
 

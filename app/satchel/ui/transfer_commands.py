@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from satchel.domain.model import Attachment, Board, BoardList, Card
-from satchel.models.tasks import TaskRunner
+from satchel.models.task_runner import TaskRunner
 from satchel.models.transfer_list import TransferListModel, human_bytes
 from satchel.transfers.events import Totals
 from satchel.transfers.expand import expand_folders, total_size
@@ -21,7 +21,7 @@ from satchel.ui.transfers_panel import TransfersPanel
 Confirm = Callable[[str, str], bool]
 
 
-class TransferActions(QObject):
+class TransferCommands(QObject):
     #: A short note for the status bar.
     told = Signal(str)
 

@@ -16,7 +16,7 @@ from satchel.transfers.items import State, TransferItem
 from satchel.transfers.owners import owner_alive
 
 
-async def adopt(
+async def take_over(
     journal: AsyncJournal, owners_dir: Path, owner: str, items: Sequence[TransferItem]
 ) -> tuple[list[TransferItem], list[TransferItem]]:
     """(items to show, items taken over: queued again, or with a clean-up to finish)."""
