@@ -26,7 +26,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Board, BoardList, Card
-from satchel.models.roles import local_time
+from satchel.models.tree_roles import local_time
 from satchel.workspace import Workspace
 
 _USER = int(Qt.ItemDataRole.UserRole)
