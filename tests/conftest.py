@@ -11,6 +11,7 @@ from tests.support.sandbox import SandboxInfo, start_sandbox
 #: Short, so the orphan sweep can be seen within a test. An attachment must be linked
 #: within this many seconds of step 1, or the sweep removes it.
 SESSION_ORPHAN_GRACE_SECONDS = 10
+SESSION_PRODUCTIVE_LIMITS = "100000/10,1000000/1800"
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +21,10 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInfo]:
         tmp_path_factory.mktemp("sandbox"),
         "--orphan-grace",
         str(SESSION_ORPHAN_GRACE_SECONDS),
+        # Every test shares the demo's Productive token: its real budget (100 requests per
+        # 10 s) would make them wait on each other. The 429 itself is tested on its own.
+        "--productive-limits",
+        SESSION_PRODUCTIVE_LIMITS,
     )
     yield info
     info.stop()

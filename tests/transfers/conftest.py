@@ -23,6 +23,7 @@ from botocore.config import Config
 from satchel.providers.bearer import BearerProvider
 from satchel.sandbox.store import Store
 from satchel.transfers import Journal, RetryPolicy, TransferQueue
+from tests.conftest import SESSION_PRODUCTIVE_LIMITS
 from tests.support.sandbox import SandboxInfo, start_sandbox
 
 #: Quick retries: tests should not sit in backoff.
@@ -98,6 +99,7 @@ def fault_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxI
     info = start_sandbox(
         tmp_path_factory.mktemp("faulty"),
         "--faults", FAULTS, "--faults-seed", "4", "--orphan-grace", str(FAULT_GRACE_SECONDS),
+        "--productive-limits", SESSION_PRODUCTIVE_LIMITS,
     )  # fmt: skip
     yield info
     info.stop()

@@ -284,15 +284,19 @@ class ProductiveProvider(StagedUploadProvider):
                 found = next((r for r in current if r.id == attachment_id), None)
                 if found is not None:
                     return wire.read_attachment(found, card_id)
-                await self._write_task_attachments(
-                    card_id, [r.id for r in current] + [attachment_id]
-                )
+                ids = [r.id for r in current] + [attachment_id]
+                written = (await self._write_task_attachments(card_id, ids)).one()
+                linked = written.related_ids("attachments")
+                if linked is not None and attachment_id in linked:
+                    # The answer shows the list as written: no second read of the list.
+                    path = f"/attachments/{_segment(attachment_id)}"
+                    return wire.read_attachment((await self._document("GET", path)).one(), card_id)
         raise Rejected(
             "Another program keeps changing this task's attachments at the same moment; "
             "Satchel could not add the file. Retry in a moment."
         )
 
-    async def _write_task_attachments(self, card_id: str, ids: list[str]) -> None:
+    async def _write_task_attachments(self, card_id: str, ids: list[str]) -> Document:
         data = [{"type": "attachments", "id": i} for i in ids]
         body = {
             "data": {
@@ -301,7 +305,7 @@ class ProductiveProvider(StagedUploadProvider):
                 "relationships": {"attachments": {"data": data}},
             }
         }
-        await self._write("PATCH", f"/tasks/{_segment(card_id)}", body)
+        return await self._write("PATCH", f"/tasks/{_segment(card_id)}", body)
 
     async def discard_upload(self, attachment_id: str) -> None:
         with contextlib.suppress(NotFound):
