@@ -1,4 +1,5 @@
-"""Fixtures every test package may use: one local service for the whole session."""
+"""Fixtures every test package may use: one local service for the whole session, and a
+tenant of its own for each test module (tests pass in any order: pytest-randomly)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.sandbox import SandboxInfo, start_sandbox
+from tests.support.tenants import ACME, GLOBEX, ModuleTenant, seed_tenant
 
 #: Short, so the orphan sweep can be seen within a test. An attachment must be linked
 #: within this many seconds of step 1, or the sweep removes it.
@@ -30,22 +32,31 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInfo]:
     info.stop()
 
 
-@pytest.fixture(scope="session")
-def rw_key(sandbox: SandboxInfo) -> str:
-    """The first demo tenant's read/write key."""
-    key: str = sandbox.tenants[0]["read_write_key"]
-    return key
+@pytest.fixture(scope="module")
+def tenant(sandbox: SandboxInfo) -> ModuleTenant:
+    """A copy of the first demo tenant that only this test module uses and changes."""
+    return seed_tenant(sandbox, ACME)
 
 
-@pytest.fixture(scope="session")
-def ro_key(sandbox: SandboxInfo) -> str:
-    """The first demo tenant's read-only key."""
-    key: str = sandbox.tenants[0]["read_only_key"]
-    return key
+@pytest.fixture(scope="module")
+def other_tenant(sandbox: SandboxInfo) -> ModuleTenant:
+    """A copy of the second demo tenant, for this test module only."""
+    return seed_tenant(sandbox, GLOBEX)
 
 
-@pytest.fixture(scope="session")
-def other_rw_key(sandbox: SandboxInfo) -> str:
-    """The second demo tenant's read/write key."""
-    key: str = sandbox.tenants[1]["read_write_key"]
-    return key
+@pytest.fixture(scope="module")
+def rw_key(tenant: ModuleTenant) -> str:
+    """The module's tenant's read/write key."""
+    return tenant.read_write_key
+
+
+@pytest.fixture(scope="module")
+def ro_key(tenant: ModuleTenant) -> str:
+    """The module's tenant's read-only key."""
+    return tenant.read_only_key
+
+
+@pytest.fixture(scope="module")
+def other_rw_key(other_tenant: ModuleTenant) -> str:
+    """The read/write key of the module's copy of the second demo tenant."""
+    return other_tenant.read_write_key

@@ -20,6 +20,7 @@ from satchel.sandbox.store import Store
 from satchel.storage.client import make_storage_client
 from satchel.storage.s3form import upload_form
 from tests.support.sandbox import SandboxInfo
+from tests.support.tenants import ModuleTenant
 
 
 @pytest.mark.asyncio
@@ -71,11 +72,10 @@ async def test_tampered_and_oversize_policies_are_refused_by_storage(
 
 @pytest.mark.asyncio
 async def test_a_revoked_key_means_sign_in_again_and_no_file_is_written(
-    sandbox: SandboxInfo, provider: BearerProvider, card: Card, tmp_path: Path
+    sandbox: SandboxInfo, provider: BearerProvider, card: Card, tmp_path: Path, tenant: ModuleTenant
 ) -> None:
     attachment = next(a for a in await provider.list_attachments(card.id) if not a.is_link)
     with Store(sandbox.data_dir / "satchel.db") as store:
-        tenant = store.tenants()[0]
         key = store.create_key(tenant.id, "read_write")
     async with BearerProvider(sandbox.base_url, key) as doomed:
         await doomed.whoami()

@@ -31,6 +31,7 @@ from tests.models.conftest import (
 )
 from tests.support.sandbox import SandboxInfo
 from tests.support.tcp_forwarder import TcpForwarder, free_port
+from tests.support.tenants import ModuleTenant
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
@@ -220,10 +221,9 @@ async def test_a_failed_fetch_is_retried_on_request(model: BoardTreeModel, fault
 
 @pytest.mark.asyncio
 async def test_a_revoked_key_asks_to_sign_in_again_and_keeps_the_rows(
-    runner: TaskRunner, workspace: Workspace, sandbox: SandboxInfo
+    runner: TaskRunner, workspace: Workspace, sandbox: SandboxInfo, tenant: ModuleTenant
 ) -> None:
     with Store(sandbox.data_dir / "satchel.db") as store:
-        tenant = store.tenants()[0]
         key = store.create_key(tenant.id, "read_write")
     doomed = Account("Doomed", "bearer", sandbox.base_url)
     await workspace.sign_in(doomed, key, remember=False)

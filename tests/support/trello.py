@@ -42,13 +42,21 @@ def fresh_token(
     scope: str = "read,write",
     expiration: str = "1day",
     expires_at: datetime | None = None,
+    tenant_id: str | None = None,
 ) -> TrelloCredentials:
-    """A new token of the demo member, made in the service's store (as an admin would)."""
+    """A new token of the demo member (or of a member of `tenant_id`, made when missing),
+    made in the service's store (as an admin would)."""
     key = demo_credentials(sandbox).key
     with Store(sandbox.data_dir / "satchel.db") as store:
         trello = TrelloStore(store)
+        members = trello.members()
+        member = members[0]
+        if tenant_id is not None:
+            member = next((m for m in members if m.tenant_id == tenant_id), None) or (
+                trello.create_member(tenant_id, f"tests{len(members)}", "Tests")
+            )
         token = trello.create_token(
-            key, trello.members()[0], app_name="tests", scope=scope, expiration=expiration
+            key, member, app_name="tests", scope=scope, expiration=expiration
         )
         if expires_at is not None:
             trello.set_token_expiry(token, expires_at)

@@ -25,6 +25,7 @@ from satchel.sandbox.store import Store
 from satchel.transfers import Journal, RetryPolicy, TransferQueue
 from tests.conftest import SESSION_PRODUCTIVE_LIMITS
 from tests.support.sandbox import SandboxInfo, start_sandbox
+from tests.support.tenants import ModuleTenant
 
 #: Quick retries: tests should not sit in backoff.
 FAST_RETRY = RetryPolicy(max_attempts=10, base_delay=0.05, max_delay=1.0)
@@ -37,6 +38,8 @@ class ServiceView:
     """What the service really holds, read from its store and its S3."""
 
     service: SandboxInfo
+    #: The tenant whose cards `new_card` makes; the service's first tenant when None.
+    tenant_id: str | None = None
 
     def _rows(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
         db = sqlite3.connect(self.service.data_dir / "satchel.db", timeout=10)
@@ -57,12 +60,12 @@ class ServiceView:
         return rows[0] if rows else None
 
     def new_card(self, name: str = "transfers") -> str:
-        """A fresh card in the first demo tenant's first list: its attachments are ours."""
+        """A fresh card in the tenant's first list: its attachments are ours."""
         with Store(self.service.data_dir / "satchel.db") as store:
-            tenant = store.tenants()[0]
-            board = store.boards(tenant.id).items[0]
-            first_list = store.lists(tenant.id, board.id).items[0]
-            return store.create_card(tenant.id, first_list.id, f"{name} {uuid.uuid4()}").id
+            tenant_id = self.tenant_id or store.tenants()[0].id
+            board = store.boards(tenant_id).items[0]
+            first_list = store.lists(tenant_id, board.id).items[0]
+            return store.create_card(tenant_id, first_list.id, f"{name} {uuid.uuid4()}").id
 
     def s3(self) -> Any:
         identity = json.loads((self.service.data_dir / "s3-identity.json").read_text())
@@ -88,9 +91,10 @@ def md5(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
-@pytest.fixture(scope="session")
-def view(sandbox: SandboxInfo) -> ServiceView:
-    return ServiceView(sandbox)
+@pytest.fixture(scope="module")
+def view(sandbox: SandboxInfo, tenant: ModuleTenant) -> ServiceView:
+    """The session's service, making cards in this module's own tenant."""
+    return ServiceView(sandbox, tenant.id)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import pytest_asyncio
 from satchel.providers.trello import TrelloProvider
 from satchel.transfers import Journal, State, Step, TransferQueue
 from tests.support.sandbox import SandboxInfo
+from tests.support.tenants import ModuleTenant
 from tests.support.trello import fresh_token
 from tests.transfers.conftest import FAST_RETRY, ServiceView
 
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest_asyncio.fixture
-async def trello(sandbox: SandboxInfo) -> AsyncIterator[TrelloProvider]:
-    credentials = fresh_token(sandbox)
+async def trello(sandbox: SandboxInfo, tenant: ModuleTenant) -> AsyncIterator[TrelloProvider]:
+    credentials = fresh_token(sandbox, tenant_id=tenant.id)
     async with TrelloProvider(sandbox.base_url, credentials.key, credentials.token) as provider:
         yield provider
 

@@ -71,6 +71,15 @@ def isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def bare_window(qtbot, folder: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A window with no account and no service, for what needs no data."""
+    workspace = Workspace(AccountStore(folder / "config"), SessionSecretStore())
+    content = ContentService(workspace, ContentCache(folder / "c"), folder / "t")
+    window = MainWindow(workspace, TaskRunner(), content, app_icon())
+    qtbot.addWidget(window)
+    return window
+
+
 def _content(workspace: Workspace) -> ContentService:
     cache = ContentCache(paths.cache_dir() / "content", 64 * 1024 * 1024)
     return ContentService(workspace, cache, paths.cache_dir() / "thumbnails")
@@ -111,11 +120,13 @@ async def queue_rig(
     queue = open_queue(workspace, journal)
     transfers = TransferCommands(queue, runner)
     window = MainWindow(workspace, runner, _content(workspace), app_icon(), transfers)
+    opened: list[QUrl] = []
+    window.attachments.open_url = lambda url: opened.append(url) or True
     qtbot.addWidget(window)
     window.show()
     await workspace.sign_in(Account(ACCOUNT, "bearer", sandbox.base_url), rw_key)
     window.add_account_row(ACCOUNT)
-    yield WindowRig(window, workspace, secrets, [])
+    yield WindowRig(window, workspace, secrets, opened)
     window.runner.cancel_all()
     transfers.model.detach()
     await queue.aclose()

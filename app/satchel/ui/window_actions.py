@@ -1,4 +1,10 @@
-"""The window's commands as QActions, with standard shortcuts, for menus and toolbar."""
+"""The window's commands as QActions, with their keys, for menus and toolbar.
+
+Each command has literal keys, the same on every platform (the README's table), and may
+add the platform's own key for it (Save As, Refresh, Quit...) unless another command
+holds that key already: two actions on one key make Qt run neither ("Ambiguous shortcut
+overload"), and the platform's keys differ by desktop (GNOME's Refresh is Ctrl+R).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QStyle, QToolBar
 
+#: A command's keys: literal sequences ("Ctrl+S"), the same on every platform.
+Keys = str | list[str] | None
+
 
 def _action(
     window: QMainWindow,
     text: str,
-    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    shortcut: Keys = None,
     icon: QStyle.StandardPixmap | None = None,
     tip: str | None = None,
 ) -> QAction:
     action = QAction(text, window)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
+    literal = [shortcut] if isinstance(shortcut, str) else shortcut or []
+    action.setShortcuts([QKeySequence(key) for key in literal])
     if icon is not None:
         action.setIcon(window.style().standardIcon(icon))
     if tip:
@@ -26,12 +35,25 @@ def _action(
     return action
 
 
+def _add_platform_keys(
+    window: QMainWindow, wanted: list[tuple[QAction, QKeySequence.StandardKey]]
+) -> None:
+    """Add each platform key that no command holds yet (literal keys were given first)."""
+    taken = {sequence for action in window.actions() for sequence in action.shortcuts()}
+    for action, standard in wanted:
+        extra = [
+            s for s in QKeySequence.keyBindings(standard) if not s.isEmpty() and s not in taken
+        ]
+        taken.update(extra)
+        action.setShortcuts(action.shortcuts() + extra)
+
+
 class WindowActions:
     def __init__(self, window: QMainWindow, app_icon: QIcon) -> None:
         sp = QStyle.StandardPixmap
         keys = QKeySequence.StandardKey
-        self.add_account = _action(window, "&Add Account…", keys.New, sp.SP_FileDialogNewFolder,
-                                   "Sign in to a service")  # fmt: skip
+        self.add_account = _action(window, "&Add Account…", "Ctrl+N",
+                                   sp.SP_FileDialogNewFolder, "Sign in to a service")  # fmt: skip
         self.sign_in_again = _action(
             window, "Sign &In Again…", None, None, "Give the selected account a new key"
         )
@@ -39,9 +61,9 @@ class WindowActions:
             window, "&Remove Account…", None, None,
             "Forget the selected account and delete its secret",
         )  # fmt: skip
-        self.refresh = _action(window, "&Refresh", keys.Refresh, sp.SP_BrowserReload,
+        self.refresh = _action(window, "&Refresh", "F5", sp.SP_BrowserReload,
                                "Load the selected item again (F5)")  # fmt: skip
-        self.find = _action(window, "&Filter…", keys.Find, None, "Filter the tree (Ctrl+F)")
+        self.find = _action(window, "&Filter…", "Ctrl+F", None, "Filter the tree (Ctrl+F)")
         # Space and Enter belong to the tree (typing in the filter must not trigger them):
         # the menu only names them.
         self.preview = _action(window, "&Preview\tSpace", None, sp.SP_FileDialogContentsView,
@@ -50,11 +72,16 @@ class WindowActions:
                             "Open with the default app (Enter)")  # fmt: skip
         self.preview.setIconText("Preview")
         self.open.setIconText("Open")
-        self.save_as = _action(window, "&Save As…", keys.SaveAs, sp.SP_DialogSaveButton,
-                               "Download the attachment to a file")  # fmt: skip
-        self.save_as.setShortcuts([QKeySequence(keys.Save), QKeySequence(keys.SaveAs)])
+        self.download_all = _action(
+            window, "&Download All…", "Ctrl+Shift+D", sp.SP_ArrowDown,
+            "Save every attachment of the selected card, list or board into a folder",
+        )  # fmt: skip
+        self.save_as = _action(
+            window, "&Save As…", "Ctrl+S", sp.SP_DialogSaveButton,
+            "Download the attachment to a file",
+        )  # fmt: skip
         self.copy_link = _action(
-            window, "&Copy Link", keys.Copy, None,
+            window, "&Copy Link", "Ctrl+C", None,
             "Copy a fresh link that works without signing in, for a while",
         )  # fmt: skip
         self.copy_permanent_link = _action(
@@ -62,24 +89,27 @@ class WindowActions:
             "Copy the service's own link (asks to sign in)",
         )  # fmt: skip
         self.paste = _action(
-            window, "&Paste", keys.Paste, None,
+            window, "&Paste", "Ctrl+V", None,
             "Upload the clipboard's files or image to the selected card (Ctrl+V)",
         )  # fmt: skip
-        self.delete = _action(window, "&Delete…", keys.Delete, sp.SP_TrashIcon,
+        self.delete = _action(window, "&Delete…", "Del", sp.SP_TrashIcon,
                               "Delete the attachment from its card")  # fmt: skip
         self.upload_files = _action(
             window, "&Upload Files…", "Ctrl+U", sp.SP_ArrowUp, "Attach files to the selected card"
         )
-        self.download_all = _action(
-            window, "&Download All…", "Ctrl+Shift+S", sp.SP_ArrowDown,
-            "Save every attachment of the selected card, list or board into a folder",
-        )  # fmt: skip
         self.retry = _action(window, "&Try Again", None, None, "Load the failed item again")
-        self.quit = _action(window, "&Quit", keys.Quit)
+        self.quit = _action(window, "&Quit", "Ctrl+Q")
         self.about = _action(window, "&About Satchel", None, None)
         self.about.setIcon(app_icon)
         self.toggle_transfers = _action(window, "&Transfers", "Ctrl+T")
         self.toggle_transfers.setCheckable(True)
+        # The platform's own keys too, where free: Save As gets Ctrl+Shift+S on Linux and
+        # macOS (none on Windows), Refresh Ctrl+R on GNOME, Delete Ctrl+D on X11.
+        _add_platform_keys(window, [
+            (self.add_account, keys.New), (self.refresh, keys.Refresh), (self.find, keys.Find),
+            (self.save_as, keys.SaveAs), (self.copy_link, keys.Copy), (self.paste, keys.Paste),
+            (self.delete, keys.Delete), (self.quit, keys.Quit),
+        ])  # fmt: skip
 
     def attachment_commands(self) -> list[QAction]:
         return [self.preview, self.open, self.save_as, self.copy_link,
