@@ -15,7 +15,7 @@ from satchel.ui.preview.pane import PreviewPage
 from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
 from tests.support.tenants import ModuleTenant
-from tests.ui.window_fixtures import ACCOUNT, WindowRig, bare_window
+from tests.ui.window_fixtures import ACCOUNT, WindowRig
 
 BOARD, LIST, CARD = "Website Relaunch", "Backlog", "Homepage hero"
 
