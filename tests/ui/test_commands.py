@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolBar
@@ -205,6 +206,21 @@ async def upload_files(c: Context) -> None:
     )
 
 
+async def paste(c: Context) -> None:
+    file = c.tmp_path / f"{c.unique('pasted')}.txt"
+    file.write_text("pasted from the clipboard")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(file))])
+    QGuiApplication.clipboard().setMimeData(mime)
+    await c.rig.expand("Brand Assets", "Logos", "Logo pack")
+    c.rig.select(c.rig.find("Brand Assets", "Logos", "Logo pack"))
+    await focus(c.window.tree)
+    await c.do()
+    await wait_until(
+        lambda: file.name in c.children("Brand Assets", "Logos", "Logo pack"), 60, "the new row"
+    )
+
+
 async def delete(c: Context) -> None:
     _list_id, card_id = c.ids("Brand Assets", "Logos", "Logo pack")
     assert card_id is not None
@@ -318,7 +334,7 @@ async def quit_(c: Context) -> None:
 #: action attribute -> its check
 SCENARIOS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "preview": preview, "open": open_, "refresh": refresh, "find": find, "save_as": save_as,
-    "download_all": download_all, "upload_files": upload_files, "delete": delete,
+    "download_all": download_all, "upload_files": upload_files, "paste": paste, "delete": delete,
     "add_account": add_account, "sign_in_again": sign_in_again,
     "remove_account": remove_account, "copy_link": copy_link,
     "copy_permanent_link": copy_permanent_link, "toggle_transfers": toggle_transfers,
@@ -328,7 +344,8 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[None]]] = {
 #: The README's keyboard table, and the other keys the menus show.
 README_KEYS = {
     "Space": "preview", "Enter": "open", "F5": "refresh", "Ctrl+F": "find",
-    "Ctrl+S": "save_as", "Ctrl+U": "upload_files", "Ctrl+Shift+D": "download_all",
+    "Ctrl+S": "save_as", "Ctrl+U": "upload_files", "Ctrl+V": "paste",
+    "Ctrl+Shift+D": "download_all",
     "Delete": "delete", "Ctrl+N": "add_account", "Ctrl+Q": "quit",
 }  # fmt: skip
 OTHER_KEYS = {
