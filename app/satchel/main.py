@@ -28,6 +28,7 @@ from satchel.ui.error_funnel import ErrorFunnel
 from satchel.ui.main_window import MainWindow
 from satchel.ui.self_check import SELF_CHECK, SelfCheck
 from satchel.ui.single_instance import InstanceServer, hand_over, server_name
+from satchel.ui.theme import ColorSchemeFollower
 from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
 from satchel.workspace.environment import environment_account
@@ -186,6 +187,7 @@ def build(argv: Sequence[str]) -> Desktop:
     app.setDesktopFileName(APP_ID)  # matches the menu entry `satchel desktop install` writes
     icon = app_icon()
     app.setWindowIcon(icon)
+    ColorSchemeFollower(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from satchel.ui.accessible import described
+
 
 class ErrorBarWidget(QFrame):
     """A dismissible bar above the tree: message, one optional action, close."""
@@ -24,7 +26,9 @@ class ErrorBarWidget(QFrame):
         self._label = QLabel(
             wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse
         )
-        self._action = QPushButton()
+        self._action = described(
+            QPushButton(), "Problem action", "Do what the message above suggests"
+        )
         self._action.hide()
         close = QToolButton(autoRaise=True)
         close.setText("✕")

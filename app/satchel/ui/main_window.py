@@ -32,6 +32,7 @@ from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.ui.about_dialog import AboutDialog
+from satchel.ui.accessible import described
 from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.attachment_commands import AttachmentCommands
 from satchel.ui.error_bar import ErrorBarWidget
@@ -99,7 +100,9 @@ class MainWindow(WindowOpeningMixin, WindowTransfersMixin, QMainWindow):
         self.filter_edit = QLineEdit(
             placeholderText="Filter by name (Ctrl+F)", clearButtonEnabled=True
         )
-        self.filter_edit.setAccessibleName("Filter")
+        described(
+            self.filter_edit, "Filter", "Show only rows whose name contains the text, at any depth"
+        )
         self.error_bar = ErrorBarWidget()
         self.pane = PreviewPane()
         self.attachments = AttachmentCommands(

@@ -29,6 +29,7 @@ from satchel.models.transfer_list import (
 )
 from satchel.transfers.events import Totals
 from satchel.transfers.items import TransferItem
+from satchel.ui.accessible import described
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -79,14 +80,30 @@ class TransfersPanel(QWidget):
         header.setSectionResizeMode(TransferColumn.NAME, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(TransferColumn.STATUS, 220)
         header.resizeSection(TransferColumn.PROGRESS, 140)
-        self.view.setAccessibleName("Transfers")
+        described(
+            self.view, "Transfers", "Uploads and downloads with their step, progress and speed"
+        )
 
         self.summary = QLabel("No transfers. Drop files on a card to upload them.")
-        self.cancel_button = QPushButton("&Cancel")
-        self.retry_button = QPushButton("&Retry")
-        self.remove_button = QPushButton("Re&move")
-        self.clear_button = QPushButton("C&lear Finished")
-        self.pause_button = QPushButton("&Pause All")
+        self.cancel_button = described(
+            QPushButton("&Cancel"),
+            "Cancel",
+            "Stop the selected transfers; nothing is left half-done",
+        )
+        self.retry_button = described(
+            QPushButton("&Retry"), "Retry", "Try the selected failed transfers again"
+        )
+        self.remove_button = described(
+            QPushButton("Re&move"), "Remove", "Take the selected finished transfers off the list"
+        )
+        self.clear_button = described(
+            QPushButton("C&lear Finished"),
+            "Clear finished",
+            "Take every finished transfer off the list",
+        )
+        self.pause_button = described(
+            QPushButton("&Pause All"), "Pause all", "Hold every waiting transfer, or let them go on"
+        )
         self.pause_button.setCheckable(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)

@@ -9,6 +9,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signa
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
+from satchel.ui.accessible import described
+
 #: Why files cannot land on this row, or None when they can.
 DropPolicy = Callable[[QModelIndex], str | None]
 
@@ -45,7 +47,11 @@ class BoardTreeView(QTreeView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.doubleClicked.connect(self._on_double_clicked)
-        self.setAccessibleName("Accounts, boards, lists, cards and attachments")
+        described(
+            self,
+            "Accounts, boards, lists, cards and attachments",
+            "Expand a row to load what it holds; Space previews a file, Enter opens it",
+        )
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDropIndicatorShown(True)

@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QStyle, QToolBar
 
+from satchel.paths import resources_dir
+
 #: A command's keys: literal sequences ("Ctrl+S"), the same on every platform.
 Keys = str | list[str] | None
 
@@ -48,6 +50,10 @@ def _add_platform_keys(
         action.setShortcuts(action.shortcuts() + extra)
 
 
+def _svg_icon(name: str) -> QIcon:
+    return QIcon(str(resources_dir() / "icons" / f"{name}.svg"))
+
+
 class WindowActions:
     def __init__(self, window: QMainWindow, app_icon: QIcon) -> None:
         sp = QStyle.StandardPixmap
@@ -61,8 +67,10 @@ class WindowActions:
             window, "&Remove Account…", None, None,
             "Forget the selected account and delete its secret",
         )  # fmt: skip
-        self.refresh = _action(window, "&Refresh", "F5", sp.SP_BrowserReload,
+        self.refresh = _action(window, "&Refresh", "F5", None,
                                "Load the selected item again (F5)")  # fmt: skip
+        # Our own SVGs where the style's icons stop at 32 px: blurry on a 24 px toolbar at 200 %.
+        self.refresh.setIcon(_svg_icon("refresh"))
         self.find = _action(window, "&Filter…", "Ctrl+F", None, "Filter the tree (Ctrl+F)")
         # Space and Enter belong to the tree (typing in the filter must not trigger them):
         # the menu only names them.
@@ -73,9 +81,10 @@ class WindowActions:
         self.preview.setIconText("Preview")
         self.open.setIconText("Open")
         self.download_all = _action(
-            window, "&Download All…", "Ctrl+Shift+D", sp.SP_ArrowDown,
+            window, "&Download All…", "Ctrl+Shift+D", None,
             "Save every attachment of the selected card, list or board into a folder",
         )  # fmt: skip
+        self.download_all.setIcon(_svg_icon("download"))
         self.save_as = _action(
             window, "&Save As…", "Ctrl+S", sp.SP_DialogSaveButton,
             "Download the attachment to a file",
@@ -95,8 +104,9 @@ class WindowActions:
         self.delete = _action(window, "&Delete…", "Del", sp.SP_TrashIcon,
                               "Delete the attachment from its card")  # fmt: skip
         self.upload_files = _action(
-            window, "&Upload Files…", "Ctrl+U", sp.SP_ArrowUp, "Attach files to the selected card"
+            window, "&Upload Files…", "Ctrl+U", None, "Attach files to the selected card"
         )
+        self.upload_files.setIcon(_svg_icon("upload"))
         self.retry = _action(window, "&Try Again", None, None, "Load the failed item again")
         self.quit = _action(window, "&Quit", "Ctrl+Q")
         self.about = _action(window, "&About Satchel", None, None)

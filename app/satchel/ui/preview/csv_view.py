@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView, QVBoxLayout, QWidget
 
 from satchel.models.csv_table import CsvTable, CsvTableModel
+from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import NoteLabel
 
 #: Columns are sized to their content, up to this width (long cells keep a tooltip).
@@ -17,7 +18,9 @@ class CsvView(QWidget):
         super().__init__(parent)
         self.note = NoteLabel(self)
         self.model = CsvTableModel(parent=self)
-        self.table = QTableView(self)
+        self.table = described(
+            QTableView(self), "Table preview", "The rows and columns of the CSV file"
+        )
         self.table.setObjectName("csvPreview")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

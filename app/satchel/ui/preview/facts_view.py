@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from satchel.domain.model import Attachment
+from satchel.ui.accessible import described
 from satchel.ui.preview.format import human_size, human_time, kind_name
 from satchel.ui.preview.viewer_controls import NoteLabel
 
@@ -42,9 +43,17 @@ class FactsView(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.open_button = QPushButton("Open with default app", self)
+        self.open_button = described(
+            QPushButton("Open with default app", self),
+            "Open with default app",
+            "Fetch the file and open it with the app your system uses for its type",
+        )
         self.open_button.clicked.connect(self.open_clicked)
-        self.open_url_button = QPushButton("Open in browser", self)
+        self.open_url_button = described(
+            QPushButton("Open in browser", self),
+            "Open in browser",
+            "Open the linked page in your browser",
+        )
         self.open_url_button.clicked.connect(self._on_open_url_button_clicked)
 
         self._form = QFormLayout()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
     tool_button,
@@ -140,7 +141,9 @@ class ImageView(QWidget):
         self._fit = True
         self._scale = 1.0
         self._canvas = _ImageCanvas()
-        self._area = _ImageScrollArea(self)
+        self._area = described(
+            _ImageScrollArea(self), "Image preview", "The picture; Ctrl+wheel or Ctrl+plus zooms"
+        )
         self._area.setObjectName("imageScrollArea")
         self._area.setWidget(self._canvas)
         self._area.setWidgetResizable(False)

@@ -10,6 +10,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
     tool_button,
@@ -42,7 +43,7 @@ class PdfView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = QPdfDocument(self)
-        self._view = QPdfView(self)
+        self._view = described(QPdfView(self), "PDF preview", "The pages of the PDF file")
         self._view.setObjectName("pdfView")
         self._view.setDocument(self.document)
         self._view.setPageMode(QPdfView.PageMode.MultiPage)

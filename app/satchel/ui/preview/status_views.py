@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from satchel.ui.accessible import described
 from satchel.ui.preview.format import human_size
 
 #: The bar counts in thousandths: QProgressBar holds an int, and files pass 2 GiB.
@@ -68,7 +69,9 @@ class LoadingView(QWidget):
         self.bar = QProgressBar(self)
         self.bar.setTextVisible(True)
         self.bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = described(
+            QPushButton("Cancel", self), "Cancel", "Stop fetching the file for the preview"
+        )
         self.cancel_button.clicked.connect(self.cancel_clicked)
         layout = _centered(self)
         layout.addWidget(self.placeholder)
@@ -126,7 +129,9 @@ class ErrorView(QWidget):
         self.title.setFont(font)
         self.message = _wrapped_label(self)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_button = QPushButton("Try again", self)
+        self.retry_button = described(
+            QPushButton("Try again", self), "Try again", "Fetch the file for the preview again"
+        )
         self.retry_button.clicked.connect(self.retry_clicked)
         layout = _centered(self)
         layout.addWidget(self.icon)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
 
+from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import NoteLabel
 
 #: Links a click may hand to the system; anything else (file:, javascript:...) is ignored.
@@ -31,7 +32,9 @@ class TextView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.note = NoteLabel(self)
-        self.editor = QPlainTextEdit(self)
+        self.editor = described(
+            QPlainTextEdit(self), "Text preview", "The text of the file, read-only"
+        )
         self.editor.setObjectName("textPreview")
         self.editor.setReadOnly(True)
         self.editor.setTextInteractionFlags(_READ_ONLY_FLAGS)
@@ -74,7 +77,9 @@ class MarkdownView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.note = NoteLabel(self)
-        self.browser = QTextBrowser(self)
+        self.browser = described(
+            QTextBrowser(self), "Markdown preview", "The Markdown file, formatted, read-only"
+        )
         self.browser.setObjectName("markdownPreview")
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
