@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QStyle, QToolBar
 
+from satchel.domain.model import Account, Attachment, Board, BoardList, Card
 from satchel.paths import resources_dir
+from satchel.ui.window_selection import card_of
 
 #: A command's keys: literal sequences ("Ctrl+S"), the same on every platform.
 Keys = str | list[str] | None
@@ -121,9 +123,39 @@ class WindowActions:
             (self.delete, keys.Delete), (self.quit, keys.Quit),
         ])  # fmt: skip
 
-    def attachment_commands(self) -> list[QAction]:
+    def attachment_actions(self) -> list[QAction]:
         return [self.preview, self.open, self.save_as, self.copy_link,
                 self.copy_permanent_link, self.delete]  # fmt: skip
+
+    def enable_for(self, account: str | None, node: object, *, transfers: bool) -> None:
+        """Enable what applies to the current row (`transfers`: the queue is there)."""
+        for action in self.attachment_actions():
+            action.setEnabled(isinstance(node, Attachment))
+        if isinstance(node, Attachment) and node.is_link:
+            for action in (self.save_as, self.copy_link):
+                action.setEnabled(False)
+        self.refresh.setEnabled(True)
+        can_receive = transfers and card_of(node) is not None
+        self.upload_files.setEnabled(can_receive)
+        self.paste.setEnabled(can_receive)
+        self.download_all.setEnabled(transfers and isinstance(node, Board | BoardList | Card))
+        self.sign_in_again.setEnabled(account is not None)
+        self.remove_account.setEnabled(account is not None)
+
+    def for_row(self, node: object, *, failed: bool) -> list[QAction | None]:
+        """The context menu of a tree row (None: a separator)."""
+        if failed:
+            return [self.retry]
+        if isinstance(node, Attachment):
+            return [self.preview, self.open, self.save_as, None, self.copy_link,
+                    self.copy_permanent_link, None, self.delete, None, self.refresh]  # fmt: skip
+        if isinstance(node, Account):
+            return [self.refresh, self.sign_in_again, self.remove_account]
+        if isinstance(node, Card):
+            return [self.upload_files, self.paste, self.download_all, None, self.refresh]
+        if isinstance(node, Board | BoardList):
+            return [self.download_all, None, self.refresh]
+        return []
 
     def fill_menus(self, bar: QMenuBar) -> None:
         menus: list[tuple[str, list[QAction | None]]] = [

@@ -1,29 +1,36 @@
-"""The main window's part in files opened with Satchel ("Open with", `satchel FILE…`, a
-second launch): come forward, ask which card, queue the files for it."""
+"""Files opened with Satchel ("Open with", `satchel FILE…`, a second launch): bring the
+window forward, ask which card, queue the files for it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from satchel.ui.card_picker import CardPickerDialog
+from satchel.ui.upload_commands import UploadCommands
 from satchel.workspace import Workspace
 
 
-class WindowOpeningMixin:
-    """Mixed into MainWindow, which provides what is declared here."""
-
-    workspace: Workspace
-    statusBar: Callable[[], QStatusBar]
-    upload_to: Callable[[str, str, list[Path]], bool]
-    card_picker: CardPickerDialog | None = None
+class OpenedFiles(QObject):
+    def __init__(
+        self,
+        window: QWidget,
+        workspace: Workspace,
+        uploads: UploadCommands,
+        status: QStatusBar,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._workspace = workspace
+        self._uploads = uploads
+        self._status = status
+        self.card_picker: CardPickerDialog | None = None
 
     def bring_to_front(self) -> None:
         """A second launch asked for the window: restore it and raise it."""
-        window = self._as_widget()
+        window = self._window
         if window.isMinimized():
             window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
         window.show()
@@ -36,7 +43,7 @@ class WindowOpeningMixin:
         paths = [Path(name) for name in files]
         missing = [path.name for path in paths if not path.exists()]
         if missing:
-            self.statusBar().showMessage(f"Not found, so not attached: {', '.join(missing)}", 8000)
+            self._status.showMessage(f"Not found, so not attached: {', '.join(missing)}", 8000)
         present = [path for path in paths if path.exists()]
         if not present:
             return
@@ -44,17 +51,13 @@ class WindowOpeningMixin:
             self.card_picker.add_files(present)
             self.card_picker.raise_()
             return
-        self.card_picker = CardPickerDialog(self.workspace, present, self._as_widget())
+        self.card_picker = CardPickerDialog(self._workspace, present, self._window)
         self.card_picker.card_chosen.connect(self._on_card_picker_card_chosen)
         self.card_picker.start()
 
     def _on_card_picker_card_chosen(self, account: str, card_id: str, files: list[Path]) -> None:
-        if self.upload_to(account, card_id, files):
+        if self._uploads.upload_to(account, card_id, files):
             count = f"{len(files)} file{'s' * (len(files) != 1)}"
-            self.statusBar().showMessage(f"Queued {count} for the card.", 8000)
+            self._status.showMessage(f"Queued {count} for the card.", 8000)
         else:
-            self.statusBar().showMessage("Uploads are not ready yet: open the files again.", 8000)
-
-    def _as_widget(self) -> QWidget:
-        assert isinstance(self, QWidget)
-        return self
+            self._status.showMessage("Uploads are not ready yet: open the files again.", 8000)
