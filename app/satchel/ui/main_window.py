@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
@@ -53,6 +53,13 @@ if TYPE_CHECKING:  # the transfer modules load after the window shows (start-up 
 
 PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
 EXPAND_MS = 500  # while a crawl feeds the filter, open the paths to new matches this often
+
+
+def _asked(name: str) -> Any:
+    """A window attribute that reads and replaces the Questions object's one."""
+    return property(
+        lambda self: getattr(self.ask, name), lambda self, value: setattr(self.ask, name, value)
+    )
 
 
 class MainWindow(QMainWindow):
@@ -220,13 +227,11 @@ class MainWindow(QMainWindow):
 
     # --- what others ask of the window (the app, a second launch, tests) ---------------------
 
-    @property
-    def confirm(self) -> Callable[[str, str], bool]:
-        return self.ask.confirm
-
-    @confirm.setter
-    def confirm(self, ask: Callable[[str, str], bool]) -> None:
-        self.ask.confirm = ask
+    # Questions and file choosers are the `ask` object's; tests replace them on the window.
+    confirm = _asked("confirm")
+    choose_folder = _asked("choose_folder")
+    choose_files = _asked("choose_files")
+    choose_save_path = _asked("choose_save_path")
 
     @property
     def card_picker(self) -> CardPickerDialog | None:
