@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
         self.accounts.accounts_changed.connect(self._show_first_run_hint)
         self.model.loaded.connect(self._on_model_loaded)
-        self.attachments.told.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.attachments.told.connect(self._on_told)
         self.runner.failed.connect(self.show_error)
         self.runner.busy_changed.connect(self.status.show_busy)
 
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         """The queue's panel and commands; the app attaches them once the window shows."""
         self.transfers = transfers
         self.transfers_dock.setWidget(transfers.panel)
-        transfers.told.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        transfers.told.connect(self._on_told)
         self.uploads.attach(transfers)
         self._update_actions()
 
@@ -397,6 +397,9 @@ class MainWindow(QMainWindow):
             menu.addSeparator() if action is None else menu.addAction(action)
         if not menu.isEmpty():
             menu.popup(self.tree.viewport().mapToGlobal(position))
+
+    def _on_told(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     def _show_first_run_hint(self) -> None:
         """The welcome instead of the tree while there is no account."""
