@@ -5,7 +5,10 @@
 (needs Debian's xvfb, xauth and fonts-dejavu-core). It runs with its own empty
 config, cache and data dirs, starts the local demo service, and saves:
 01-first-run.png, 02-demo-tree.png, 03-image-preview.png, 04-pdf-preview.png,
-05-error-state.png, 06-transfers.png.
+05-error-state.png, 06-transfers.png, 07-card-picker.png (files opened with Satchel),
+08-paste-landing.png (a pasted image landed on its card), 09-dark-mode.png; with
+`--bundle DIST/satchel/satchel` (from packaging/build.py) also 10-bundle-window.png, the
+bundle's own window listing an account of the service.
 """
 
 from __future__ import annotations
@@ -53,7 +56,71 @@ async def _expand(window, *names: str) -> QModelIndex:  # type: ignore[no-untype
     return index
 
 
-async def _scenario(desktop, out: Path) -> None:  # type: ignore[no-untyped-def]
+async def _opened_and_pasted(desktop, shot, account: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
+    from PySide6.QtTest import QTest
+
+    from satchel.ui.preview.pane import PreviewPage
+
+    window = desktop.window
+    opened = Path(tempfile.mkdtemp(prefix="satchel-opened-"))
+    for name in ("Budget 2027.csv", "Venue contract.pdf"):
+        (opened / name).write_bytes(b"opened with Satchel\n")
+    window.receive_files([str(path) for path in sorted(opened.iterdir())])
+    picker = window.card_picker
+    await _until(lambda: not picker.model.loading and picker.model.rowCount())
+    QTest.keyClicks(picker.search, "launch")
+    await shot("07-card-picker.png")
+    QTest.keyClick(picker.search, Qt.Key.Key_Return)
+
+    # A screenshot copied to the clipboard, pasted onto a card, previewed where it landed.
+    image = QImage(640, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("#f4efe6"))
+    painter = QPainter(image)
+    painter.fillRect(40, 40, 560, 70, QColor("#2f6db5"))
+    painter.fillRect(40, 140, 260, 220, QColor("#b5692f"))
+    painter.fillRect(340, 140, 260, 220, QColor("#2f8a4c"))
+    painter.end()
+    QGuiApplication.clipboard().setImage(image)
+    card = await _expand(window, "Website Relaunch", "Backlog", "Homepage hero")
+    window.tree.setCurrentIndex(card)
+    window.actions_.paste.trigger()
+    transfers = window.transfers
+    await _until(lambda: not transfers.queue.totals().unfinished, 60)
+
+    def pasted():  # type: ignore[no-untyped-def]
+        rows = [window.proxy.index(r, 0, card) for r in range(window.proxy.rowCount(card))]
+        return next((i for i in rows if str(i.data()).startswith("Pasted image")), None)
+
+    await _until(lambda: pasted() is not None)
+    window.tree.setCurrentIndex(pasted())
+    await _until(lambda: window.pane.page is PreviewPage.IMAGE)
+    await shot("08-paste-landing.png")
+
+    desktop.app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    await shot("09-dark-mode.png")
+    desktop.app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+
+
+def _bundle_shot(bundle: Path, service, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The bundle, started as a person would (no venv), pictures its own window."""
+    import subprocess
+
+    home = Path(tempfile.mkdtemp(prefix="satchel-bundle-"))
+    env = {
+        "PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+        "DISPLAY": os.environ.get("DISPLAY", ""), "XAUTHORITY": os.environ.get("XAUTHORITY", ""),
+        "SATCHEL_URL": service.base_url, "SATCHEL_SECRET": service.tenants[0]["read_write_key"],
+        "SATCHEL_SELF_CHECK": str(out / "10-bundle-window.png"),
+        **{f"SATCHEL_{v}_DIR": str(home / v.lower()) for v in ("CONFIG", "DATA", "CACHE")},
+    }  # fmt: skip
+    result = subprocess.run([str(bundle)], env=env, capture_output=True, text=True, timeout=120)
+    print(result.stdout.strip() or result.stderr[-2000:])
+    print(out / "10-bundle-window.png")
+
+
+async def _scenario(desktop, out: Path, bundle: Path | None) -> None:  # type: ignore[no-untyped-def]
     from satchel.local_service import start_local_service
     from satchel.ui.preview.pane import PreviewPage
 
@@ -99,6 +166,9 @@ async def _scenario(desktop, out: Path) -> None:  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.8)
         await shot("06-transfers.png")
         await _until(lambda: not transfers.queue.totals().unfinished, 120)
+        await _opened_and_pasted(desktop, shot, account.name)
+        if bundle is not None:
+            await loop.run_in_executor(None, _bundle_shot, bundle, service, out)
     finally:
         service.stop()
 
@@ -111,7 +181,13 @@ async def _scenario(desktop, out: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
+    arguments = sys.argv[1:]
+    bundle = None
+    if "--bundle" in arguments:
+        at = arguments.index("--bundle")
+        bundle = Path(arguments[at + 1]).resolve()
+        del arguments[at : at + 2]
+    out = Path(arguments[0] if arguments else "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="satchel-shots-"))
     for variable in ("CONFIG", "DATA", "CACHE"):
@@ -125,7 +201,7 @@ def main() -> int:
     desktop.window.show()
     desktop.attach_transfers()
     with desktop.loop:
-        desktop.loop.run_until_complete(_scenario(desktop, out))
+        desktop.loop.run_until_complete(_scenario(desktop, out, bundle))
         desktop.loop.run_until_complete(desktop.close())
     return 0
 

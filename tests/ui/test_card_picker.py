@@ -38,6 +38,15 @@ async def test_picker_lists_every_card_newest_first_and_searches_all_names(
     times = [proxy.index(row, 0).data(WHEN_ROLE) for row in range(proxy.rowCount())]
     assert times == sorted(times, reverse=True)
 
+    # A word in a card's own name ranks it above cards whose board or list holds the word.
+    # ("launch" is also in every card of the board "Website Relaunch")
+    QTest.keyClicks(picker.search, "launch")
+    assert proxy.rowCount() > 2
+    assert proxy.index(0, 0).data() == "Launch plan"
+    rest = [proxy.index(r, 0).data(WHEN_ROLE) for r in range(1, proxy.rowCount())]
+    assert rest == sorted(rest, reverse=True)
+    picker.search.clear()
+
     # Words from the board and list find the card; each word must match.
     QTest.keyClicks(picker.search, "photo shot")
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == [CARD]

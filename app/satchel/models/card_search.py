@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import (
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QRegularExpression,
     QSortFilterProxyModel,
     Qt,
@@ -36,6 +37,8 @@ TARGET_ROLE = _USER + 1
 WHEN_ROLE = _USER + 2
 #: Folded text the search matches: card, list, board and account names.
 SEARCH_ROLE = _USER + 3
+#: The card's own name, folded: a match there ranks above one in its board or list.
+NAME_ROLE = _USER + 4
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -77,6 +80,7 @@ class CardSearchModel(QStandardItemModel):
         name.setData(place.when.timestamp(), WHEN_ROLE)
         words = f"{place.card.name} {place.where}".casefold()
         name.setData(words, SEARCH_ROLE)
+        name.setData(place.card.name.casefold(), NAME_ROLE)
         name.setToolTip(f"{place.card.name}\n{place.where}")
         changed = QStandardItem(local_time(place.when) if place.when > _EPOCH else "")
         row = [name, QStandardItem(place.where), changed]
@@ -112,20 +116,32 @@ class CardSearchModel(QStandardItemModel):
 
 
 class CardSearchFilter(QSortFilterProxyModel):
-    """Every word typed must appear in the card's, list's, board's or account's name;
-    rows sorted by their last change, newest first."""
+    """Every word typed must appear in the card's, list's, board's or account's name.
+    Cards whose own name holds every word come first; within each group the newest first."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._words: list[str] = []
         self.setFilterRole(SEARCH_ROLE)
-        self.setSortRole(WHEN_ROLE)
         self.sort(0, Qt.SortOrder.DescendingOrder)
 
     def set_search_text(self, text: str) -> None:
         # One lookahead per word: all words, in any order, anywhere in the names.
-        words = text.casefold().split()
-        pattern = "".join(f"(?=.*{re.escape(word)})" for word in words)
-        self.setFilterRegularExpression(QRegularExpression(f"^{pattern}" if words else ""))
+        self._words = text.casefold().split()
+        pattern = "".join(f"(?=.*{re.escape(word)})" for word in self._words)
+        self.setFilterRegularExpression(QRegularExpression(f"^{pattern}" if self._words else ""))
+        self.sort(-1)  # the ranking depends on the words: sort again
+        self.sort(0, Qt.SortOrder.DescendingOrder)
+
+    def _rank(self, index: QModelIndex | QPersistentModelIndex) -> tuple[bool, float]:
+        name = str(index.data(NAME_ROLE) or "")
+        named = bool(self._words) and all(word in name for word in self._words)
+        return named, float(index.data(WHEN_ROLE) or 0.0)
+
+    def lessThan(  # Qt override
+        self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        return self._rank(left) < self._rank(right)
 
     def target(self, index: QModelIndex) -> tuple[str, str] | None:
         if not index.isValid():
