@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         a.paste.triggered.connect(self.uploads.paste_files)
         a.download_all.triggered.connect(self.uploads.download_all)
         self.tree.drop_policy = self.uploads.drop_refusal
+        self.tree.drag_source = self.uploads.drag_out_mime
         self.tree.files_dropped.connect(self.uploads.on_tree_files_dropped)
         self.tree.drop_refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
         self.pane.setAcceptDrops(True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 from satchel.ui.accessible import described
@@ -53,9 +53,12 @@ class BoardTreeView(QTreeView):
             "Expand a row to load what it holds; Space previews a file, Enter opens it",
         )
         self.setAcceptDrops(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDropIndicatorShown(True)
         self.drop_policy: DropPolicy = lambda _index: "Files cannot be dropped here."
+        #: What dragging this row out offers (attachments and cards), or None.
+        self.drag_source: Callable[[QModelIndex], QMimeData | None] = lambda _index: None
         self._hinted = QPersistentModelIndex()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
@@ -82,15 +85,34 @@ class BoardTreeView(QTreeView):
         if index.isValid():
             self.menu_requested.emit(index, position)
 
+    # --- dragging out --------------------------------------------------------------------------
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:  # Qt override
+        index = self.currentIndex()
+        mime = self.drag_source(index) if index.isValid() else None
+        if mime is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(icon, QIcon):
+            drag.setPixmap(icon.pixmap(32, 32))
+        drag.exec(Qt.DropAction.CopyAction)
+
     # --- dropping files ------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # Qt override
-        if local_paths(event):
+        if event.source() is self:  # our own drag out: never uploaded back
+            event.ignore()
+        elif local_paths(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # Qt override
+        if event.source() is self:
+            event.ignore()
+            return
         index = self.indexAt(event.position().toPoint())
         reason = self.drop_policy(index) if index.isValid() else "Drop files on a card."
         if local_paths(event) and reason is None:
@@ -102,6 +124,9 @@ class BoardTreeView(QTreeView):
             self.drop_refused.emit(reason)
 
     def dropEvent(self, event: QDropEvent) -> None:  # Qt override
+        if event.source() is self:
+            event.ignore()
+            return
         paths = local_paths(event)
         index = self.indexAt(event.position().toPoint())
         if not paths:

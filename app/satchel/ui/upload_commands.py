@@ -3,16 +3,21 @@ Files…, Paste, Download All…, all through the transfer queue (TransferComman
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject
+from PySide6.QtCore import QMimeData, QModelIndex, QObject
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from satchel import paths
-from satchel.domain.model import Account, Board, BoardList, Card
+from satchel.domain.errors import SatchelError
+from satchel.domain.model import Account, Attachment, Board, BoardList, Card
+from satchel.transfers.items import State
+from satchel.transfers.naming import safe_local_name
 from satchel.ui.clipboard_files import files_to_attach
+from satchel.ui.drag_out import DragOutMimeData, Fetch
 from satchel.ui.tree_view import local_paths
 from satchel.ui.window_questions import Questions
 from satchel.ui.window_selection import TreeSelection, card_of
@@ -21,6 +26,10 @@ from satchel.workspace import Workspace
 if TYPE_CHECKING:  # loaded after the window shows
     from satchel.transfers.events import Totals
     from satchel.ui.transfer_commands import TransferCommands
+
+
+#: Under the cache dir: what drags out fetch, one folder per drag (the target copies it).
+DRAG_OUT_DIR = "drag-out"
 
 
 class UploadCommands(QObject):
@@ -95,6 +104,41 @@ class UploadCommands(QObject):
             self._status.showMessage("The clipboard holds no files or image to attach.", 6000)
             return
         self.upload_to(account, card_id, files)
+
+    def drag_out_mime(self, proxy_index: QModelIndex) -> QMimeData | None:
+        """What dragging this row to a file manager offers: an attachment's file, or a
+        card's attachments in a folder named after it; fetched only at the drop."""
+        account, node = self._selection.at(proxy_index)
+        if account is None or self.transfers is None:
+            return None
+        if isinstance(node, Attachment) and not node.is_link:
+            attachment = node
+            fetch: Fetch = lambda: self._fetch_dragged(account, attachment)  # noqa: E731
+        elif isinstance(node, Card):
+            card = node
+            fetch = lambda: self._fetch_dragged(account, card)  # noqa: E731
+        else:
+            return None
+        return DragOutMimeData(fetch, lambda text: self._status.showMessage(text, 8000))
+
+    async def _fetch_dragged(self, account: str, node: Attachment | Card) -> list[Path]:
+        """Through the download queue (it shows in Transfers), into a fresh folder."""
+        assert self.transfers is not None
+        queue = self.transfers.queue
+        staging = paths.cache_dir() / DRAG_OUT_DIR / uuid.uuid4().hex
+        if isinstance(node, Attachment):
+            items = [await queue.enqueue_download(account, node, staging)]
+            handed = [items[0].local_path]
+        else:
+            folder = staging / safe_local_name(node.name, "card")
+            folder.mkdir(parents=True)
+            items = await queue.enqueue_download_all(account, node, folder)
+            handed = [folder]
+        await queue.wait(items)
+        failed = [item for item in items if item.state is not State.DONE]
+        if failed:
+            raise SatchelError(f"“{failed[0].name}” could not be fetched: {failed[0].error}")
+        return handed
 
     def download_all(self) -> None:
         account, node = self._selection.current()
