@@ -17,7 +17,8 @@ from functools import cache
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 
-from satchel.domain.model import Account, Attachment
+from satchel.domain.errors import SatchelError
+from satchel.domain.model import Account, Attachment, Node
 from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_loader import TreeLoader
@@ -79,7 +80,7 @@ class BoardTreeModel(TreeRowsModel):
         self._nodes = self._tree.nodes
         self._root = self._tree.root
         self._status_due: list[int] = []  # nodes whose "Loading…" row is to be shown
-        self._loader = TreeLoader(self, workspace, runner)
+        self._loader = TreeLoader(self, self, workspace, runner)
         self._cards_to_refresh: set[tuple[str, str]] = set()
         self._refresh_cards_timer = QTimer(self, singleShot=True, interval=REFRESH_CARDS_MS)
         self._refresh_cards_timer.timeout.connect(self._on_refresh_cards_timer_timeout)
@@ -302,6 +303,22 @@ class BoardTreeModel(TreeRowsModel):
         self._changed(node)
         if node.state is not LoadState.NOT_LOADED:
             self.refresh(self._index_of(node))
+
+    # --- what the loader hands over (tree_loader.LoadTarget) ---------------------------------
+
+    def children_arrived(self, node: TreeNode, items: list[Node]) -> None:
+        self._put_children(node, items)
+        node.state, node.error = LoadState.LOADED, None
+        self.loaded.emit(self._index_of(node))
+
+    def fetch_failed_at(self, node: TreeNode, error: SatchelError) -> None:
+        self.fetch_failed.emit(self._index_of(node), error)
+
+    def account_refused(self, account: str, *, tell: bool) -> None:
+        self._sign_out(account, tell=tell)
+
+    def walk_progressed(self, done: int, total: int) -> None:
+        self.crawl_progress.emit(done, total)
 
     # --- helpers ------------------------------------------------------------------------------
 

@@ -11,19 +11,16 @@ import gc
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from satchel.domain.errors import SatchelError, SignInRequired
 from satchel.domain.model import Node
 from satchel.models.task_runner import TaskRunner
-from satchel.models.tree_nodes import LoadState, TreeNode, WalkQueue
+from satchel.models.tree_nodes import LoadState, NodeTree, TreeNode, WalkQueue
 from satchel.models.tree_roles import Column, RowKind, count_text
 from satchel.workspace import Workspace
-
-if TYPE_CHECKING:
-    from satchel.models.board_tree import BoardTreeModel
 
 #: How many fetches load_all and a deep refresh keep running at once.
 WALK_CONCURRENCY = 6
@@ -67,14 +64,39 @@ class _BulkCollections:
             gc.freeze()
 
 
+class LoadTarget(Protocol):
+    """Where the loader hands what it learns; the board tree model applies it to its rows."""
+
+    @property
+    def tree(self) -> NodeTree: ...
+
+    def node_changed(self, node: TreeNode, column: int) -> None: ...
+
+    def children_arrived(self, node: TreeNode, items: list[Node]) -> None:
+        """Put the children in (merged with the rows shown) and say the node is loaded."""
+
+    def show_status(self, node: TreeNode, kind: RowKind) -> None: ...
+
+    def fetch_failed_at(self, node: TreeNode, error: SatchelError) -> None: ...
+
+    def account_refused(self, account: str, *, tell: bool) -> None:
+        """The service refused the account's secret; `tell`: ask to sign in even if known."""
+
+    def account_usable(self, account: str) -> bool: ...
+
+    def walk_progressed(self, done: int, total: int) -> None: ...
+
+
 class TreeLoader:
-    """Runs the provider calls behind a BoardTreeModel and puts their answers in its rows.
+    """Runs the provider calls behind a tree model and hands their answers to it.
 
     One per model, made by it. `job` names the walk a fetch belongs to (load or refresh);
     None: a view, retry or shallow refresh asked for it.
     """
 
-    def __init__(self, model: BoardTreeModel, workspace: Workspace, runner: TaskRunner) -> None:
+    def __init__(
+        self, model: LoadTarget, owner: QObject, workspace: Workspace, runner: TaskRunner
+    ) -> None:
         self._model = model
         self._workspace = workspace
         self._runner = runner
@@ -87,7 +109,8 @@ class TreeLoader:
             lambda: self._fetches > 0 or bool(self._arrived), lambda: self._tree.made
         )
         # Parented to the model (timer and queued pumps): they go when it goes.
-        self._apply_timer = QTimer(model, interval=APPLY_INTERVAL_MS)
+        self._owner = owner
+        self._apply_timer = QTimer(owner, interval=APPLY_INTERVAL_MS)
         self._apply_timer.timeout.connect(self._on_apply_timer_timeout)
 
     def start_walk(self, node: TreeNode, mode: str) -> None:
@@ -124,7 +147,7 @@ class TreeLoader:
         node = self._tree.get(node_id)
         if node is not None and node.state is LoadState.LOADING:
             node.progress = count_text(done, about)
-            self._model._changed(node, Column.SIZE)
+            self._model.node_changed(node, Column.SIZE)
 
     def pump(self) -> None:
         """Start what load_all and deep refreshes may fetch now; say how far they got."""
@@ -132,14 +155,14 @@ class TreeLoader:
         while job := self._walk.next_job(self._tree.get, self._walkable, budget):
             node, mode = job
             if node.state is LoadState.FAILED:
-                self._model._show_status_row(node, RowKind.LOADING)
+                self._model.show_status(node, RowKind.LOADING)
             self.fetch(node, job=mode)
         if not budget[0] and self._walk.queued:
-            QTimer.singleShot(0, self._model, self.pump)  # more loaded nodes to pass: next turn
+            QTimer.singleShot(0, self._owner, self.pump)  # more loaded nodes to pass: next turn
         progress = (self._walk.done, self._walk.total)
         if progress != self._walk_reported and self._walk.total:
             self._walk_reported = progress
-            self._model.crawl_progress.emit(*progress)
+            self._model.walk_progressed(*progress)
         if self._walk.idle and not self._arrived:
             self._walk.restart_count()
 
@@ -178,10 +201,8 @@ class TreeLoader:
         node.wants_status = False
         if node.progress is not None:
             node.progress = None
-            self._model._changed(node, Column.SIZE)
-        self._model._put_children(node, items)
-        node.state, node.error = LoadState.LOADED, None
-        self._model.loaded.emit(self._model._index_of(node))
+            self._model.node_changed(node, Column.SIZE)
+        self._model.children_arrived(node, items)
         mode = job or self._walk.waited(node_id)
         if mode is not None:
             self._walk.add_below(node, mode)
@@ -199,9 +220,9 @@ class TreeLoader:
             node.wants_status = False
             if node.progress is not None:
                 node.progress = None
-                self._model._changed(node, Column.SIZE)
+                self._model.node_changed(node, Column.SIZE)
             if isinstance(error, SignInRequired):
-                self._model._sign_out(node.account, tell=user or job is None)
+                self._model.account_refused(node.account, tell=user or job is None)
             if error.retryable or isinstance(error, SignInRequired):
                 account = node.account  # unreachable or refused: the rest would fail too
                 self._walk.drop(lambda n: n is not None and n.account != account, self._tree.get)
@@ -210,11 +231,10 @@ class TreeLoader:
                 handled = isinstance(error, SignInRequired)
             else:
                 node.state, node.error = LoadState.FAILED, error
-                self._model._show_status_row(node, RowKind.FAILURE)
-            self._model.fetch_failed.emit(self._model._index_of(node), error)
+                self._model.show_status(node, RowKind.FAILURE)
+            self._model.fetch_failed_at(node, error)
         self.pump()
         return handled
 
     def _walkable(self, node: TreeNode) -> bool:
-        account = self._model._account_node(node.account)
-        return account is not None and not account.signed_out
+        return self._model.account_usable(node.account)

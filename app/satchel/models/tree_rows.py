@@ -160,6 +160,16 @@ class TreeRowsModel(QAbstractItemModel):
         self._tree.remove(parent, first, last)
         self.endRemoveRows()
 
+    def node_changed(self, node: TreeNode, column: int) -> None:
+        self._changed(node, column)
+
+    def show_status(self, node: TreeNode, kind: RowKind) -> None:
+        self._show_status_row(node, kind)
+
+    def account_usable(self, account: str) -> bool:
+        node = self._account_node(account)
+        return node is not None and not node.signed_out
+
     def _changed(self, node: TreeNode, last_column: int = 0) -> None:
         if node is not self._tree.root:
             node.forget_texts()

@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.uploads = UploadCommands(
             workspace, self.selection, ask=self.ask, status=self.statusBar(),
-            transfer_label=self.transfer_label, parent=self,
+            transfer_label=self.transfer_label, attachments=self.attachments, parent=self,
         )  # fmt: skip
         self.opened = OpenedFiles(self, workspace, self.uploads, self.statusBar())
         self._connect()
@@ -185,13 +185,15 @@ class MainWindow(QMainWindow):
         a.find.triggered.connect(self._focus_filter)
         a.preview.triggered.connect(self.toggle_preview)
         a.open.triggered.connect(lambda: self._open_index(self.tree.currentIndex()))
-        a.save_as.triggered.connect(lambda: self._for_attachment(self.save_as))
+        a.save_as.triggered.connect(lambda: self._for_attachment(self.uploads.save_as))
         a.copy_link.triggered.connect(lambda: self._for_attachment(self.attachments.copy_link))
         a.copy_permanent_link.triggered.connect(
             lambda: self._for_attachment(self.attachments.copy_permanent_link)
         )
         a.delete.triggered.connect(lambda: self._for_attachment(self.delete))
-        a.retry.triggered.connect(lambda: self.model.retry(self._source(self.tree.currentIndex())))
+        a.retry.triggered.connect(
+            lambda: self.model.retry(self.selection.source(self.tree.currentIndex()))
+        )
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: AboutDialog(self.app_icon, self).open())
         a.toggle_transfers.toggled.connect(self.transfers_dock.setVisible)
@@ -265,9 +267,6 @@ class MainWindow(QMainWindow):
 
     # --- selection ---------------------------------------------------------------------------
 
-    def _source(self, index: QModelIndex) -> QModelIndex:
-        return self.selection.source(index)
-
     def selected(self) -> tuple[str | None, object]:
         """(account name, domain object or Account) of the current row."""
         return self.selection.current()
@@ -309,7 +308,7 @@ class MainWindow(QMainWindow):
             self._preview_current()
 
     def _open_index(self, proxy_index: QModelIndex) -> None:
-        index = self._source(proxy_index)
+        index = self.selection.source(proxy_index)
         if not index.isValid():
             return
         if self.model.is_failure_row(index):
@@ -324,22 +323,12 @@ class MainWindow(QMainWindow):
     # --- commands ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        index = self._source(self.tree.currentIndex())
+        index = self.selection.source(self.tree.currentIndex())
         account, node = self.model.account_of(index), self.model.node_at(index)
         self.workspace.forget_cached(
             account, node if isinstance(node, Board | BoardList | Card) else None
         )
         self.model.refresh(index if index.isValid() else None)
-
-    def save_as(self, account: str, attachment: Attachment) -> None:
-        if self.transfers is not None:  # through the queue: resumable, never overwrites
-            folder = self.ask.choose_folder(f"Save “{attachment.local_name}” in")
-            if folder:
-                self.transfers.save(account, attachment, Path(folder))
-            return
-        chosen = self.ask.choose_save_path(attachment.local_name)
-        if chosen:
-            self.attachments.save_as(account, attachment, Path(chosen))
 
     def delete(self, account: str, attachment: Attachment) -> None:
         if self.ask.confirm(
@@ -390,7 +379,7 @@ class MainWindow(QMainWindow):
             self._expand_timer.start()  # a crawl loads thousands of nodes: expand once in a while
 
     def _on_tree_menu_requested(self, proxy_index: QModelIndex, position: QPoint) -> None:
-        index = self._source(proxy_index)
+        index = self.selection.source(proxy_index)
         menu = QMenu(self)
         for action in self.actions_.for_row(
             self.model.node_at(index), failed=self.model.is_failure_row(index)

@@ -1,5 +1,5 @@
 """Files to and from cards from the window: drops on the tree or the preview, Upload
-Files…, Paste, Download All…, all through the transfer queue (TransferCommands)."""
+Files…, Paste, Save As…, Download All…, all through the transfer queue (TransferCommands)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from satchel.domain.errors import SatchelError
 from satchel.domain.model import Account, Attachment, Board, BoardList, Card
 from satchel.transfers.items import State
 from satchel.transfers.naming import safe_local_name
+from satchel.ui.attachment_commands import AttachmentCommands
 from satchel.ui.clipboard_files import files_to_attach
 from satchel.ui.drag_out import DragOutMimeData, Fetch
 from satchel.ui.tree_view import local_paths
@@ -41,9 +42,11 @@ class UploadCommands(QObject):
         ask: Questions,
         status: QStatusBar,
         transfer_label: QLabel,
+        attachments: AttachmentCommands,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._attachments = attachments
         self._workspace = workspace
         self._selection = selection
         self._ask = ask
@@ -139,6 +142,16 @@ class UploadCommands(QObject):
         if failed:
             raise SatchelError(f"“{failed[0].name}” could not be fetched: {failed[0].error}")
         return handed
+
+    def save_as(self, account: str, attachment: Attachment) -> None:
+        if self.transfers is not None:  # through the queue: resumable, never overwrites
+            folder = self._ask.choose_folder(f"Save “{attachment.local_name}” in")
+            if folder:
+                self.transfers.save(account, attachment, Path(folder))
+            return
+        chosen = self._ask.choose_save_path(attachment.local_name)
+        if chosen:  # before the queue is there (start-up): straight to the file
+            self._attachments.save_as(account, attachment, Path(chosen))
 
     def download_all(self) -> None:
         account, node = self._selection.current()
