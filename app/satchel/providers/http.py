@@ -28,7 +28,7 @@ from satchel.domain.errors import (
     SignInRequired,
 )
 from satchel.log import redact, register_secret
-from satchel.storage.client import LIMITS, USER_AGENT, cookieless_jar, system_ssl_context
+from satchel.storage.client import new_client
 from satchel.storage.s3_answers import retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -88,15 +88,11 @@ def make_api_client(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     """The account's long-lived client: JSON, no redirects followed, the secret via `auth`."""
-    return httpx.AsyncClient(
+    return new_client(
         base_url=base_url,
         auth=auth,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        headers={"Accept": "application/json"},
         timeout=API_TIMEOUT,
-        limits=LIMITS,
-        verify=system_ssl_context(),
-        follow_redirects=False,
-        cookies=cookieless_jar(),
         transport=transport,
     )
 

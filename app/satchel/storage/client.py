@@ -75,9 +75,24 @@ def _read_in_bigger_pieces() -> None:
 def make_storage_client(*, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """A client for presigned storage URLs: no credentials at all, no cookies carried."""
     _read_in_bigger_pieces()
+    return new_client(timeout=STORAGE_TIMEOUT, transport=transport)
+
+
+def new_client(
+    *,
+    timeout: httpx.Timeout,
+    transport: httpx.AsyncBaseTransport | None,
+    headers: dict[str, str] | None = None,
+    base_url: str = "",
+    auth: httpx.Auth | None = None,
+) -> httpx.AsyncClient:
+    """Every client Satchel makes: the OS trust store, the shared pool limits, no redirect
+    followed, no cookie kept or sent."""
     return httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT},
-        timeout=STORAGE_TIMEOUT,
+        base_url=base_url,
+        auth=auth,
+        headers={"User-Agent": USER_AGENT, **(headers or {})},
+        timeout=timeout,
         limits=LIMITS,
         verify=system_ssl_context(),
         follow_redirects=False,

@@ -32,6 +32,17 @@ UPLOAD_LIMIT_OPTION = "upload_limit"
 Factory = Callable[[Account, str], Provider]
 
 
+def _required(account: Account, option: str, what: str, flag: str) -> str:
+    """An option the kind cannot do without, or a clear way to put it back."""
+    value = account.options.get(option)
+    if not value:
+        raise UsageError(
+            f"{account.kind.capitalize()} account {account.name!r} has no {what}. Add it "
+            f"again with 'satchel account add {account.kind} {flag}'."
+        )
+    return value
+
+
 def _bearer(account: Account, secret: str) -> Provider:
     from satchel.providers.bearer import BearerProvider  # loaded on first use: fast start-up
 
@@ -41,12 +52,7 @@ def _bearer(account: Account, secret: str) -> Provider:
 def _trello(account: Account, secret: str) -> Provider:
     from satchel.providers.trello import TrelloProvider
 
-    key = account.options.get(TRELLO_KEY_OPTION)
-    if not key:
-        raise UsageError(
-            f"Trello account {account.name!r} has no application key. Add it again with "
-            "'satchel account add trello --key KEY'."
-        )
+    key = _required(account, TRELLO_KEY_OPTION, "application key", "--key KEY")
     limit = account.options.get(UPLOAD_LIMIT_OPTION, "")
     return TrelloProvider(
         account.url,
@@ -68,12 +74,7 @@ ORGANIZATION_OPTION, STORAGE_URL_OPTION, APP_URL_OPTION = (
 def _productive(account: Account, secret: str) -> Provider:
     from satchel.providers import productive
 
-    organization = account.options.get(ORGANIZATION_OPTION)
-    if not organization:
-        raise UsageError(
-            f"Productive account {account.name!r} has no organization id. Add it again with "
-            "'satchel account add productive --organization ID'."
-        )
+    organization = _required(account, ORGANIZATION_OPTION, "organization id", "--organization ID")
     return productive.ProductiveProvider(
         account.url,
         secret,
