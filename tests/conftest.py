@@ -27,6 +27,10 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInfo]:
         # 10 s) would make them wait on each other. The 429 itself is tested on its own.
         "--productive-limits",
         SESSION_PRODUCTIVE_LIMITS,
+        # Trello's per-token budget as it is; the key's and the members route's, which
+        # the whole session's tokens share, wider (their own tests start their own service).
+        "--trello-limits",
+        "100/10,3000/10,10000/900",
     )
     yield info
     info.stop()

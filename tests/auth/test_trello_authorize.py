@@ -72,7 +72,7 @@ async def test_allow_brings_a_token_that_works(sandbox: SandboxInfo) -> None:
     assert len(parse_qs(return_url.query)["state"][0]) >= 24
 
     async with httpx.AsyncClient() as client:
-        allowed = await press(client, url, "Allow")
+        allowed = await press(client, url, "Allow", sandbox)
         assert allowed.status_code == 302
         location = allowed.headers["location"]
         assert location.startswith(query["return_url"][0] + "#token=ATTA")
@@ -95,7 +95,7 @@ async def test_the_chosen_expiration_reaches_the_token(sandbox: SandboxInfo) -> 
     browser, flow = await start(sandbox, timeout=20, expiration="1hour")
     url = await asyncio.wait_for(browser.opened, 5)
     async with httpx.AsyncClient() as client:
-        await deliver(client, (await press(client, url, "Allow")).headers["location"])
+        await deliver(client, (await press(client, url, "Allow", sandbox)).headers["location"])
     token = await asyncio.wait_for(flow, 5)
     async with TrelloProvider(sandbox.base_url, demo_credentials(sandbox).key, token) as provider:
         info = await provider.token_info()
@@ -108,7 +108,7 @@ async def test_deny_is_a_clear_refusal_and_the_listener_closes(sandbox: SandboxI
     url = await asyncio.wait_for(browser.opened, 5)
     port = urlsplit(parse_qs(urlsplit(url).query)["return_url"][0]).port or 0
     async with httpx.AsyncClient() as client:
-        denied = await press(client, url, "Deny")
+        denied = await press(client, url, "Deny", sandbox)
         assert denied.status_code == 302
         assert "#token=&error=" in denied.headers["location"]
         said = await deliver(client, denied.headers["location"])
@@ -131,7 +131,7 @@ async def test_a_wrong_state_ends_the_sign_in(sandbox: SandboxInfo) -> None:
     browser, flow = await start(sandbox, timeout=20)
     url = await asyncio.wait_for(browser.opened, 5)
     async with httpx.AsyncClient() as client:
-        location = (await press(client, url, "Allow")).headers["location"]
+        location = (await press(client, url, "Allow", sandbox)).headers["location"]
         refused = await deliver(client, location, state="not-the-state")
     assert refused.status_code == 400
     with pytest.raises(StateMismatch, match="does not belong to this sign-in"):
@@ -142,7 +142,7 @@ async def test_another_origin_may_not_answer(sandbox: SandboxInfo) -> None:
     browser, flow = await start(sandbox, timeout=20)
     url = await asyncio.wait_for(browser.opened, 5)
     async with httpx.AsyncClient() as client:
-        location = (await press(client, url, "Allow")).headers["location"]
+        location = (await press(client, url, "Allow", sandbox)).headers["location"]
         parts = urlsplit(location)
         state = parse_qs(parts.query)["state"][0]
         forged = await client.post(
@@ -172,7 +172,7 @@ async def test_the_paste_fallback_shows_a_token_that_checks_out(sandbox: Sandbox
     url = paste_url(credentials.key, api_url=sandbox.base_url, expiration="1day")
     assert "return_url" not in url
     async with httpx.AsyncClient() as client:
-        shown = await press(client, url, "Allow")
+        shown = await press(client, url, "Allow", sandbox)
     assert shown.status_code == 200
     token = re.search(r'<pre id="token">([^<]+)</pre>', shown.text)
     assert token is not None

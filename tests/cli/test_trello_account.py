@@ -12,7 +12,7 @@ import httpx
 
 from tests.cli.conftest import Runner
 from tests.support.sandbox import SandboxInfo
-from tests.support.trello import demo_credentials, fresh_token
+from tests.support.trello import allow_origin, demo_credentials, fresh_token
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -74,9 +74,11 @@ def test_browser_sign_in_keeps_the_token_in_the_keyring_only(
     satchel: Runner, sandbox: SandboxInfo, tmp_path: Path
 ) -> None:
     key = demo_credentials(sandbox).key
+    port = free_port()
+    allow_origin(sandbox, f"http://127.0.0.1:{port}")  # as the key's owner adds it on Trello
     added = satchel(
         "account", "add", "trello", "--key", key, "--url", sandbox.base_url,
-        "--name", "board", "--port", str(free_port()), "--timeout", "60",
+        "--name", "board", "--port", str(port), "--timeout", "60",
         env={"BROWSER": make_browser(tmp_path), "DISPLAY": ""},
     )  # fmt: skip
     assert added.code == 0, added.err

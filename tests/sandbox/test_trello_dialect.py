@@ -74,7 +74,10 @@ def test_refusals_are_trellos_plain_text(sandbox: SandboxInfo, demo: TrelloCrede
         answer = api.post(f"/cards/{card_id}/attachments", data={"url": "https://example.com/"})
     plain_error(answer, 401, "unauthorized permission requested")
     with client(sandbox, demo) as api:
-        plain_error(api.get("/boards/nope/lists"), 404, "The requested resource was not found.")
+        plain_error(api.get("/boards/nope/lists"), 400, "invalid id")
+        plain_error(
+            api.get(f"/boards/{'0' * 24}/lists"), 404, "The requested resource was not found."
+        )
 
 
 def test_token_info_then_revoke(sandbox: SandboxInfo) -> None:
@@ -121,7 +124,8 @@ def test_attachments_in_trellos_words(sandbox: SandboxInfo, demo: TrelloCredenti
     assert link["bytes"] is None and link["mimeType"] == "" and link["previews"] == []
     assert link["url"].startswith("https://example.com/")
     image = next(a for a in attachments if a["mimeType"] == "image/png")
-    assert isinstance(image["bytes"], int) and image["fileName"] == image["name"]
+    assert isinstance(image["bytes"], int)
+    assert (image["name"], image["fileName"]) == ("Homepage hero.png", "Homepage_hero.png")
     assert "/download/" in image["url"] and "signature=" in image["url"]
     assert image["previews"], "images get previews"
     for preview in image["previews"]:
@@ -192,14 +196,18 @@ def test_the_authorize_page_checks_the_return_url(
     page = sandbox.base_url + "/1/authorize"
     query = {"key": demo.key, "name": "T", "scope": "read,write", "expiration": "1day",
              "response_type": "token", "callback_method": "fragment"}  # fmt: skip
-    for bad in ("https://evil.example/cb", "http://127.0.0.1/cb", "javascript:alert(1)"):
+    bad_urls = (
+        "https://evil.example/cb", "http://127.0.0.1/cb", "javascript:alert(1)",
+        "http://localhost:9/x", "http://127.0.0.1:8788/cb", "https://127.0.0.1:8787/cb",
+    )  # fmt: skip
+    for bad in bad_urls:
         answer = httpx.get(page, params={**query, "return_url": bad})
         plain_error(
             answer,
             400,
             "Invalid return_url. The return URL should match the application's allowed origins.",
         )
-    for good in ("http://127.0.0.1:8787/satchel/trello-callback", "http://localhost:9/x"):
+    for good in ("http://127.0.0.1:8787/satchel/trello-callback", "http://localhost:8787/x"):
         assert httpx.get(page, params={**query, "return_url": good}).status_code == 200
     plain_error(httpx.get(page, params={**query, "key": "f" * 32}), 401, "invalid key")
     named = httpx.get(page, params={**query, "name": "<script>x</script>", "return_url": good})

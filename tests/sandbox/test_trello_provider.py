@@ -119,7 +119,8 @@ async def test_attachments_links_and_previews(rig: Rig, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="link"):
         await provider.download(link, tmp_path / "x")
     image = next(a for a in attachments if a.content_type == "image/png")
-    assert image.file_name == "Homepage hero.png" and image.size
+    assert image.file_name == "Homepage_hero.png" and image.name == "Homepage hero.png"
+    assert image.size
     assert image.download_url and "signature" not in image.download_url
     assert image.previews
     small = min(image.previews, key=lambda p: p.width)

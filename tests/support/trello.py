@@ -97,8 +97,27 @@ class _FormReader(HTMLParser):
             self._button = None
 
 
-async def press(browser: httpx.AsyncClient, authorize_url: str, label: str) -> httpx.Response:
-    """Open the authorize page and press Allow or Deny, as a person would."""
+def allow_origin(sandbox: SandboxInfo, origin: str) -> None:
+    """Add an origin to the demo key's allowed origins, as its owner would on Trello."""
+    with Store(sandbox.data_dir / "satchel.db") as store:
+        TrelloStore(store).allow_origin(demo_credentials(sandbox).key, origin)
+
+
+def allow_return_url(sandbox: SandboxInfo, authorize_url: str) -> None:
+    """Allow the origin of the authorize URL's `return_url` (a port chosen at run time)."""
+    return_url = parse_qs(urlsplit(authorize_url).query).get("return_url", [""])[0]
+    if return_url:
+        parts = urlsplit(return_url)
+        allow_origin(sandbox, f"{parts.scheme}://{parts.netloc}")
+
+
+async def press(
+    browser: httpx.AsyncClient, authorize_url: str, label: str, sandbox: SandboxInfo | None = None
+) -> httpx.Response:
+    """Open the authorize page and press Allow or Deny, as a person would (with `sandbox`,
+    the return_url's origin is allowed for the demo key first)."""
+    if sandbox is not None:
+        allow_return_url(sandbox, authorize_url)
     page = await browser.get(authorize_url)
     assert page.status_code == 200, page.text
     form = _FormReader()

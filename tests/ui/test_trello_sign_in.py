@@ -48,7 +48,7 @@ async def test_allow_in_the_browser_signs_the_account_in(
     url = await asyncio.wait_for(opened, 10)
     assert "Allow" in dialog.status.text()
     async with httpx.AsyncClient() as browser:  # the person's browser
-        await deliver(browser, (await press(browser, url, "Allow")).headers["location"])
+        await deliver(browser, (await press(browser, url, "Allow", sandbox)).headers["location"])
     await wait_until(lambda: signed_in, what="the Trello sign-in")
 
     (account,) = workspace.accounts()
@@ -80,6 +80,6 @@ async def test_deny_says_so_in_the_dialog(qtbot, tmp_path: Path, sandbox: Sandbo
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     url = await asyncio.wait_for(opened, 10)
     async with httpx.AsyncClient() as browser:
-        await deliver(browser, (await press(browser, url, "Deny")).headers["location"])
+        await deliver(browser, (await press(browser, url, "Deny", sandbox)).headers["location"])
     await wait_until(lambda: "Deny" in dialog.status.text(), what="the refusal")
     assert workspace.accounts() == []

@@ -22,6 +22,7 @@ from satchel.sandbox.productive.api import ProductiveApi, ProductiveSettings
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello.api import TrelloApi, TrelloSettings
+from satchel.sandbox.trello.web_host import web_app
 
 #: The S3 single-POST limit.
 DEFAULT_MAX_UPLOAD_SIZE = 5 * 1024**3
@@ -33,6 +34,8 @@ class SandboxSettings:
     max_upload_size: int = DEFAULT_MAX_UPLOAD_SIZE
     orphan_grace_seconds: float = DEFAULT_ORPHAN_GRACE_SECONDS
     productive: ProductiveSettings = field(default_factory=ProductiveSettings)
+    #: The Trello dialect's web host, budgets and fault modes (None: its defaults).
+    trello: TrelloSettings | None = None
 
 
 async def _on_problem(_request: Request, error: Exception) -> Response:
@@ -79,7 +82,7 @@ def create_app(
                 await sweeper
 
     bearer = BearerApi(store, storage, BearerSettings(settings.max_upload_size))
-    trello = TrelloApi(store, storage, TrelloSettings(settings.max_upload_size))
+    trello = TrelloApi(store, storage, settings.trello or TrelloSettings(settings.max_upload_size))
     productive = ProductiveApi(store, storage, settings.productive)
     app = Starlette(
         routes=[
@@ -97,4 +100,6 @@ def create_app(
     )
     # "/api/v1/boards/" is not "/api/v1/boards": no redirect that a client would follow.
     app.router.redirect_slashes = False
+    # The Trello dialect's web host (a stand-in for trello.com): served on its own port.
+    app.state.trello_web = web_app(trello.files)
     return app

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import uuid
+from datetime import UTC, datetime, timedelta
 from itertools import cycle, islice
 
-from satchel.sandbox.records import object_key_for, utc_now
+from satchel.sandbox.records import iso_utc, object_key_for, utc_now
 from satchel.sandbox.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,11 @@ def seed_big_board(store: Store) -> bool:
         raise RuntimeError("The big board needs the demo tenants: seed them first.")
     tenant_id = tenants[0].id
     now = utc_now()
+    # One card a minute since the board began: creation times spread as on a real board
+    # (Trello's ids carry them, and clients estimate a board's size from them).
+    start = datetime.now(UTC) - timedelta(minutes=CARDS + 1)
+    began = iso_utc(start)
+    card_times = [iso_utc(start + timedelta(minutes=n + 1)) for n in range(CARDS)]
     board_id = str(uuid.uuid4())
     list_ids = [str(uuid.uuid4()) for _ in LIST_NAMES]
     cards = [
@@ -65,7 +71,7 @@ def seed_big_board(store: Store) -> bool:
         db.execute(
             "INSERT INTO boards (id, tenant_id, name, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (board_id, tenant_id, BOARD_NAME, now, now),
+            (board_id, tenant_id, BOARD_NAME, began, now),
         )
         db.executemany(
             "INSERT INTO lists (id, tenant_id, board_id, name, position, created_at, updated_at)"
@@ -78,7 +84,7 @@ def seed_big_board(store: Store) -> bool:
         db.executemany(
             "INSERT INTO cards (id, tenant_id, board_id, list_id, name, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(*card, now, now) for card in cards],
+            [(*card, made, now) for card, made in zip(cards, card_times, strict=True)],
         )
         db.executemany(
             "INSERT INTO attachments (id, tenant_id, card_id, name, content_type, size, kind,"

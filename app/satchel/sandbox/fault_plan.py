@@ -19,6 +19,12 @@ class Fault(StrEnum):
     RESET = "reset"  # the connection dropped in the middle of a body
     SLOW = "slow"  # the answer delayed by seconds
     EXPIRED_POLICY = "expired-policy"  # step 1 hands out an upload policy already expired
+    DOWNLOAD_200 = "download-200"  # Trello's download route answers the bytes, not a 302
+    HEAD_405 = "head-405"  # Trello's download route refuses HEAD
+
+
+#: Ways a dialect behaves rather than failures: drawn on their own, not counted in the sum.
+MODES = frozenset({Fault.DOWNLOAD_200, Fault.HEAD_405})
 
 
 #: Faults that make sense for a request to storage (through the forwarder).
@@ -55,6 +61,11 @@ class FaultPlan:
                 return fault
         return None
 
+    def hit(self, mode: Fault) -> bool:
+        """Whether this request behaves in `mode` (a draw of its own)."""
+        rate = self.rates.get(mode, 0.0)
+        return rate > 0 and self._rng.random() < rate
+
     def slow_delay(self) -> float:
         return self._rng.uniform(*self.slow_seconds)
 
@@ -85,6 +96,6 @@ def parse_faults(text: str, seed: int | None = None) -> FaultPlan:
         if not 0 <= rate <= 1:
             raise ValueError(f"{part!r}: the rate must be a number from 0 to 1")
         rates[fault] = rate
-    if sum(rates.values()) > 1:
+    if sum(rate for fault, rate in rates.items() if fault not in MODES) > 1:
         raise ValueError("the fault rates add up to more than 1")
     return FaultPlan(rates, seed)

@@ -59,7 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_checked,
         metavar="KIND=RATE,...",
         help="inject faults into that fraction of requests: 503, 429, reset, slow, "
-        "expired-policy (e.g. 503=0.05,reset=0.02)",
+        "expired-policy; and Trello's download route modes download-200 (the bytes, not a "
+        "302) and head-405 (HEAD refused) (e.g. 503=0.05,reset=0.02,head-405=1)",
     )
     parser.add_argument(
         "--faults-seed", type=int, default=None, metavar="N", help="repeatable fault draws"

@@ -34,6 +34,7 @@ from satchel.sandbox.app import (
     create_app,
 )
 from satchel.sandbox.big_board import seed_big_board
+from satchel.sandbox.fault_plan import parse_faults
 from satchel.sandbox.local_s3 import DEFAULT_BUCKET, ExternalS3, running_s3
 from satchel.sandbox.productive import demo as productive_demo
 from satchel.sandbox.productive.api import ProductiveSettings
@@ -45,6 +46,8 @@ from satchel.sandbox.seaweed import SeaweedError
 from satchel.sandbox.storage_gate import StorageGate
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello import demo as trello_demo
+from satchel.sandbox.trello.auth import TokenRateLimiter, TrelloBudgets
+from satchel.sandbox.trello.files import TrelloSettings
 from satchel.stop_signals import stop_signals
 
 log = logging.getLogger(__name__)
@@ -103,7 +106,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=(TOKEN_BUDGET, ORGANIZATION_BUDGET),
         help="requests per seconds, per token and per organization (default 100/10,4000/1800)",
     )  # fmt: skip
+    trello = parser.add_argument_group("Trello dialect (/1)")
+    trello.add_argument(
+        "--trello-limits", type=_trello_budgets, metavar="N/S,N/S,N/S",
+        default=TrelloBudgets(),
+        help="requests per seconds: per token, per key and per token on /1/members/{id} "
+        "(default 100/10,300/10,100/900)",
+    )  # fmt: skip
     faults.add_arguments(parser)  # --faults, --faults-seed: create_app's outer_middleware
+
+
+def _trello_budgets(text: str) -> TrelloBudgets:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give three budgets, e.g. 100/10,300/10,100/900"
+        )
+    try:
+        token, key, members = (Budget.parse(part) for part in parts)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return TrelloBudgets(
+        TokenRateLimiter(token.limit, token.window),
+        TokenRateLimiter(key.limit, key.window),
+        TokenRateLimiter(members.limit, members.window),
+    )
 
 
 def _budgets(text: str) -> tuple[Budget, Budget]:
@@ -182,15 +209,19 @@ def _server(app: Any, lifespan: Literal["on", "off"]) -> uvicorn.Server:
 
 
 async def _serve(
-    app: Any, sock: socket.socket, files: tuple[Any, socket.socket], ready_line: dict[str, Any]
+    app: Any,
+    sock: socket.socket,
+    hosts: list[tuple[Any, socket.socket]],
+    ready_line: dict[str, Any],
 ) -> None:
-    """The service and Productive's files host (its own origin), until both stop."""
-    server, files_server = _server(app, "on"), _server(files[0], "off")
+    """The service and its side hosts (Productive's files host, Trello's web host), each on
+    its own origin, until the service stops."""
+    server, sides = _server(app, "on"), [(_server(a, "off"), s) for a, s in hosts]
     # uvicorn's signal handling: the one that captures signals must be the last to start.
-    files_serving = asyncio.create_task(files_server.serve(sockets=[files[1]]))
+    side_tasks = [asyncio.create_task(side.serve(sockets=[s])) for side, s in sides]
     serving = asyncio.create_task(server.serve(sockets=[sock]))
-    while not (server.started and files_server.started):
-        for task in (serving, files_serving):
+    while not (server.started and all(side.started for side, _s in sides)):
+        for task in (serving, *side_tasks):
             if task.done():
                 await task
                 raise RuntimeError("The server stopped before it started.")
@@ -201,8 +232,10 @@ async def _serve(
     try:
         await serving
     finally:
-        files_server.should_exit = True
-        await files_serving
+        for side, _s in sides:
+            side.should_exit = True
+        for task in side_tasks:
+            await task
 
 
 def _upload_demo_files(store: Store, gateway: S3Gateway) -> None:
@@ -230,6 +263,8 @@ def run(args: argparse.Namespace) -> int:
             cleanup.callback(sock.close)
             files_sock = _listen(args.host, 0)
             cleanup.callback(files_sock.close)
+            web_sock = _listen(args.host, 0)  # Trello's web host (attachment urls)
+            cleanup.callback(web_sock.close)
             s3_settings = cleanup.enter_context(running_s3(data_dir, args.s3_bucket, external))
             gateway = S3Gateway(s3_settings)
             store = Store(data_dir / DB_FILE)
@@ -251,7 +286,15 @@ def run(args: argparse.Namespace) -> int:
                 per_token=token_budget,
                 per_organization=organization_budget,
             )
-            settings = SandboxSettings(args.max_upload_size, args.orphan_grace, productive)
+            trello = TrelloSettings(
+                args.max_upload_size,
+                web_url=_base_url(web_sock),
+                budgets=args.trello_limits,
+                faults=parse_faults(args.faults or "", args.faults_seed),
+            )
+            settings = SandboxSettings(
+                args.max_upload_size, args.orphan_grace, productive, trello=trello
+            )
             storage_url = f"{s3_settings.endpoint.rstrip('/')}/{s3_settings.bucket}"
             files_app = FilesHost(ProductiveStore(store), storage).app()
             ready_line = {
@@ -259,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
                 "s3_endpoint": s3_settings.endpoint,
                 "data_dir": str(data_dir),
                 "tenants": demo.read_handout(data_dir),
-                "trello": trello_demo.handout(store, data_dir),
+                "trello": {**trello_demo.handout(store, data_dir), "web_url": trello.web_url},
                 "productive": productive_demo.handout(
                     store,
                     data_dir,
@@ -270,7 +313,8 @@ def run(args: argparse.Namespace) -> int:
             # handler after its shutdown: that unwinds here, through the clean-up above.
             outer = faults.middleware(args, gateway)
             app = create_app(store, storage, settings, outer_middleware=outer)
-            asyncio.run(_serve(app, sock, (files_app, files_sock), ready_line))
+            hosts = [(files_app, files_sock), (app.state.trello_web, web_sock)]
+            asyncio.run(_serve(app, sock, hosts, ready_line))
     except _StopRequested:
         pass
     except (SeaweedError, OSError) as error:

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from satchel.sandbox import problems
 from satchel.sandbox.records import Attachment, Board, BoardList, Card
@@ -25,13 +26,14 @@ from satchel.sandbox.trello import payloads
 from satchel.sandbox.trello.auth import (
     Caller,
     RateLimited,
-    TokenRateLimiter,
     TrelloAuth,
+    TrelloBudgets,
     TrelloError,
-    not_found,
 )
 from satchel.sandbox.trello.authorize_page import AuthorizePage
 from satchel.sandbox.trello.files import TrelloFiles, TrelloSettings, base_url, path_param
+from satchel.sandbox.trello.ids import TrelloIds
+from satchel.sandbox.trello.lookup import Lookup
 from satchel.sandbox.trello.store import TrelloStore
 
 __all__ = ["TrelloApi", "TrelloSettings"]
@@ -57,17 +59,19 @@ class TrelloApi:
         storage: StorageGate,
         settings: TrelloSettings,
         *,
-        limiter: TokenRateLimiter | None = None,
+        budgets: TrelloBudgets | None = None,
     ) -> None:
         self.store = store
         self.trello = TrelloStore(store)
-        self.auth = TrelloAuth(self.trello, limiter or TokenRateLimiter())
+        self.ids = TrelloIds(store)
+        self.lookup = Lookup(store, self.ids)
+        self.auth = TrelloAuth(self.trello, budgets or settings.budgets or TrelloBudgets())
         self.authorize_page = AuthorizePage(self.trello)
         self.files = TrelloFiles(
-            store, self.trello, storage, self.auth, settings, _signing_secret(store)
+            store, self.trello, self.lookup, storage, self.auth, settings, _signing_secret(store)
         )
 
-    def app(self) -> Starlette:
+    def app(self) -> ASGIApp:
         """The ASGI app to mount at /1, answering its own errors in plain text."""
         app = Starlette(
             routes=self.routes(),
@@ -79,7 +83,7 @@ class TrelloApi:
             },
         )
         app.router.redirect_slashes = False
-        return app
+        return without_trailing_slash(app)
 
     def routes(self) -> list[BaseRoute]:
         def route(path: str, endpoint: Endpoint, *methods: str) -> Route:
@@ -98,7 +102,9 @@ class TrelloApi:
             route("/boards/{id}", self.board, "GET"),
             route("/boards/{id}/lists", self.board_lists, "GET"),
             route("/boards/{id}/cards", self.board_cards, "GET"),
+            route("/lists/{id}", self.one_list, "GET"),
             route("/lists/{id}/cards", self.list_cards, "GET"),
+            route("/cards/{card}", self.card, "GET"),
             route("/cards/{card}/attachments", self.card_attachments, "GET"),
             route("/cards/{card}/attachments", files.upload, "POST"),
             route(attachment, self.attachment, "GET"),
@@ -111,18 +117,6 @@ class TrelloApi:
 
     # -- lookups ----------------------------------------------------------------
 
-    def _board(self, caller: Caller, board_id: str) -> Board:
-        board = self.store.board(caller.tenant_id, board_id)
-        if board is None:
-            raise not_found()
-        return board
-
-    def _card(self, caller: Caller, card_id: str) -> Card:
-        card = self.store.card(caller.tenant_id, card_id)
-        if card is None:
-            raise not_found()
-        return card
-
     def _lists(self, tenant_id: str, board_id: str) -> list[BoardList]:
         return self.store.lists(tenant_id, board_id, limit=_ALL).items
 
@@ -132,100 +126,156 @@ class TrelloApi:
     def _attachments(self, tenant_id: str, card_id: str) -> list[Attachment]:
         return self.store.card_attachments(tenant_id, card_id, limit=_ALL).items
 
+    def _board_json(self, request: Request, board: Board) -> dict[str, Any]:
+        (oid, link) = self.ids.many([(board.id, board.created_at)])[board.id]
+        item = payloads.board_json(board, oid, link, base_url(request), self.trello.closed_ids())
+        return payloads.only(item, request.query_params.get("fields"))
+
+    def _list_json(self, request: Request, lists: list[BoardList]) -> list[dict[str, Any]]:
+        closed = self.trello.closed_ids()
+        boards = self.lookup.created("board", {x.board_id for x in lists})
+        oids = self.ids.many_out([*((x.id, x.created_at) for x in lists), *boards])
+        fields = request.query_params.get("fields")
+        return [
+            payloads.only(payloads.list_json(x, oids[x.id], oids[x.board_id], closed), fields)
+            for x in lists
+        ]
+
     async def _cards_json(
-        self, request: Request, caller: Caller, cards: list[Card], with_attachments: bool
+        self, request: Request, caller: Caller, cards: list[Card], placed: dict[str, int]
     ) -> list[dict[str, Any]]:
+        query = request.query_params
+        attachments_wanted = _choice(query, "attachments", ("false", "true", "cover"), "false")
         closed = self.trello.closed_ids()
         base = base_url(request)
+        records = [(c.id, c.created_at) for c in cards]
+        records += self.lookup.created("board", {c.board_id for c in cards})
+        records += self.lookup.created("list", {c.list_id for c in cards})
+        known = self.ids.many(records)
+        oids = {key: oid for key, (oid, _link) in known.items()}
         by_card = {card.id: self._attachments(caller.tenant_id, card.id) for card in cards}
         attachments_json: dict[str, list[dict[str, Any]]] = {}
-        if with_attachments:
+        if attachments_wanted != "false":
             every = [a for attachments in by_card.values() for a in attachments]
+            fields = query.get("attachment_fields")
             for item, attachment in zip(
                 await self.files.attachments_json(request, caller, every), every, strict=True
             ):
-                attachments_json.setdefault(attachment.card_id or "", []).append(item)
+                attachments_json.setdefault(attachment.card_id or "", []).append(
+                    payloads.only(item, fields)
+                )
         answer = []
-        positions: dict[str, int] = {}
+        fields = query.get("fields")
         for card in cards:
-            position = positions.get(card.list_id, 0)
-            positions[card.list_id] = position + 1
-            item = payloads.card_json(card, position, base, closed)
+            item = payloads.card_json(
+                card, oids, known[card.id][1], placed.get(card.id, 0), base, closed
+            )
             item["badges"]["attachments"] = len(by_card[card.id])
-            if with_attachments:
+            item = payloads.only(item, fields)
+            if attachments_wanted != "false":
                 item["attachments"] = attachments_json.get(card.id, [])
             answer.append(item)
         return answer
+
+    def _page(self, request: Request, cards: list[Card]) -> list[Card]:
+        """`limit`, `before`, `since`: newest first by ObjectId, as Trello pages."""
+        query = request.query_params
+        if not any(name in query for name in ("limit", "before", "since")):
+            return cards
+        limit_text = query.get("limit", str(MAX_CARD_PAGE))
+        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_CARD_PAGE:
+            raise TrelloError(400, "invalid value for limit")
+        before = self.ids.into_or_none(query.get("before"))
+        since = self.ids.into_or_none(query.get("since"))
+        oids = self.ids.many_out((c.id, c.created_at) for c in cards)
+        chosen = sorted(cards, key=lambda c: oids[c.id], reverse=True)
+        if before is not None:
+            chosen = [c for c in chosen if oids[c.id] < before]
+        if since is not None:
+            chosen = [c for c in chosen if oids[c.id] > since]
+        return chosen[: int(limit_text)]
 
     # -- reading ------------------------------------------------------------------
 
     async def member(self, request: Request) -> Response:
         caller = self.auth.caller(request)
-        return JSONResponse(payloads.member_json(caller.token.member, base_url(request)))
+        member = payloads.member_json(caller.token.member, base_url(request))
+        return JSONResponse(payloads.only(member, request.query_params.get("fields")))
 
     async def boards(self, request: Request) -> Response:
         caller = self.auth.caller(request)
         closed = self.trello.closed_ids()
         boards = self.store.boards(caller.tenant_id, limit=_ALL).items
-        wanted = _keep(request.query_params.get("filter", "all"), closed)
-        base = base_url(request)
-        return JSONResponse([payloads.board_json(b, base, closed) for b in boards if wanted(b.id)])
+        wanted = _keep(_choice(request.query_params, "filter", BOARD_FILTERS, "all"), closed)
+        return JSONResponse([self._board_json(request, b) for b in boards if wanted(b.id)])
 
     async def board(self, request: Request) -> Response:
         caller = self.auth.caller(request)
-        board = self._board(caller, path_param(request, "id"))
-        return JSONResponse(payloads.board_json(board, base_url(request), self.trello.closed_ids()))
+        board = self.lookup.board(caller, path_param(request, "id"))
+        return JSONResponse(self._board_json(request, board))
 
     async def board_lists(self, request: Request) -> Response:
         caller = self.auth.caller(request)
-        board = self._board(caller, path_param(request, "id"))
+        board = self.lookup.board(caller, path_param(request, "id"))
         closed = self.trello.closed_ids()
-        wanted = _keep(request.query_params.get("filter", "open"), closed)
+        wanted = _keep(_choice(request.query_params, "filter", LIST_FILTERS, "open"), closed)
         lists = [x for x in self._lists(caller.tenant_id, board.id) if wanted(x.id)]
-        return JSONResponse([payloads.list_json(x, closed) for x in lists])
+        return JSONResponse(self._list_json(request, lists))
+
+    async def one_list(self, request: Request) -> Response:
+        caller = self.auth.caller(request)
+        board_list = self.lookup.list_(caller, path_param(request, "id"))
+        (item,) = self._list_json(request, [board_list])
+        return JSONResponse(item)
 
     async def board_cards(self, request: Request) -> Response:
         caller = self.auth.caller(request)
-        board = self._board(caller, path_param(request, "id"))
+        board = self.lookup.board(caller, path_param(request, "id"))
         closed = self.trello.closed_ids()
-        card_filter = request.query_params.get("filter", "visible")
+        card_filter = _choice(request.query_params, "filter", CARD_FILTERS, "visible")
         cards: list[Card] = []
         for board_list in self._lists(caller.tenant_id, board.id):
             if card_filter == "visible" and board_list.id in closed:
                 continue  # "visible": open cards on open lists
             cards += self._cards(caller.tenant_id, board_list.id)
+        placed = _positions(cards)
         wanted = _keep("open" if card_filter == "visible" else card_filter, closed)
-        cards = [c for c in cards if wanted(c.id)]
-        with_attachments = request.query_params.get("attachments", "false") == "true"
-        return JSONResponse(await self._cards_json(request, caller, cards, with_attachments))
+        cards = self._page(request, [c for c in cards if wanted(c.id)])
+        return JSONResponse(await self._cards_json(request, caller, cards, placed))
 
     async def list_cards(self, request: Request) -> Response:
         caller = self.auth.caller(request)
-        board_list = self.store.list_(caller.tenant_id, path_param(request, "id"))
-        if board_list is None:
-            raise not_found()
+        board_list = self.lookup.list_(caller, path_param(request, "id"))
         closed = self.trello.closed_ids()
-        wanted = _keep(request.query_params.get("filter", "open"), closed)
-        cards = [c for c in self._cards(caller.tenant_id, board_list.id) if wanted(c.id)]
-        with_attachments = request.query_params.get("attachments", "false") == "true"
-        return JSONResponse(await self._cards_json(request, caller, cards, with_attachments))
+        card_filter = _choice(request.query_params, "filter", CARD_FILTERS, "open")
+        cards = self._cards(caller.tenant_id, board_list.id)
+        placed = _positions(cards)
+        wanted = _keep("open" if card_filter == "visible" else card_filter, closed)
+        cards = self._page(request, [c for c in cards if wanted(c.id)])
+        return JSONResponse(await self._cards_json(request, caller, cards, placed))
+
+    async def card(self, request: Request) -> Response:
+        caller = self.auth.caller(request)
+        card = self.lookup.card(caller, path_param(request, "card"))
+        siblings = self._cards(caller.tenant_id, card.list_id)
+        (item,) = await self._cards_json(request, caller, [card], _positions(siblings))
+        return JSONResponse(item)
 
     async def card_attachments(self, request: Request) -> Response:
         caller = self.auth.caller(request)
-        card = self._card(caller, path_param(request, "card"))
+        card = self.lookup.card(caller, path_param(request, "card"))
+        _choice(request.query_params, "filter", ("false", "true", "cover"), "false")
         attachments = self._attachments(caller.tenant_id, card.id)
-        return JSONResponse(await self.files.attachments_json(request, caller, attachments))
+        answer = await self.files.attachments_json(request, caller, attachments)
+        fields = request.query_params.get("fields")
+        return JSONResponse([payloads.only(item, fields) for item in answer])
 
     async def attachment(self, request: Request) -> Response:
         caller = self.auth.caller(request)
-        card = self._card(caller, path_param(request, "card"))
-        attachments = self._attachments(caller.tenant_id, card.id)
-        wanted = path_param(request, "attachment")
-        answer = await self.files.attachments_json(request, caller, attachments)
-        for item in answer:
-            if item["id"] == wanted:
-                return JSONResponse(item)
-        raise not_found()
+        card = self.lookup.card(caller, path_param(request, "card"))
+        wanted = self.lookup.attachment(caller.tenant_id, card, path_param(request, "attachment"))
+        (item,) = await self.files.attachments_json(request, caller, [wanted])
+        return JSONResponse(payloads.only(item, request.query_params.get("fields")))
 
     # -- tokens ---------------------------------------------------------------------
 
@@ -248,12 +298,52 @@ class TrelloApi:
         return JSONResponse({"_value": None})
 
 
+#: The `filter` values Trello takes, per collection (anything else: 400).
+BOARD_FILTERS = ("all", "closed", "members", "open", "organization", "public", "pinned",
+                 "starred", "unpinned")  # fmt: skip
+LIST_FILTERS = ("all", "closed", "none", "open")
+CARD_FILTERS = ("all", "closed", "none", "open", "visible")
+MAX_CARD_PAGE = 1000
+
+
+def _choice(query: Any, name: str, allowed: tuple[str, ...], default: str) -> str:
+    value: str = query.get(name, default)
+    if value not in allowed:
+        raise TrelloError(400, f"invalid value for {name}")
+    return value
+
+
+def _positions(cards: list[Card]) -> dict[str, int]:
+    """Each card's place in its list (its `pos` and `idShort` come from it)."""
+    placed: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for card in cards:
+        placed[card.id] = counts.get(card.list_id, 0)
+        counts[card.list_id] = placed[card.id] + 1
+    return placed
+
+
+def without_trailing_slash(app: ASGIApp) -> ASGIApp:
+    """Trello takes `/1/members/me/boards/` as `/1/members/me/boards`."""
+
+    async def strip(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
+            scope = {**scope, "path": path.rstrip("/") or "/"}
+        await app(scope, receive, send)
+
+    return strip
+
+
 def _keep(filter_value: str, closed: set[str]) -> Callable[[str], bool]:
     """Trello's `filter`: open, closed, or everything (all, and the values we ignore)."""
-    if filter_value == "open":
+    if filter_value in ("open", "visible", "members", "organization", "public", "pinned",
+                        "starred", "unpinned"):  # fmt: skip
         return lambda item_id: item_id not in closed
     if filter_value == "closed":
         return lambda item_id: item_id in closed
+    if filter_value == "none":
+        return lambda _item_id: False
     return lambda _item_id: True
 
 

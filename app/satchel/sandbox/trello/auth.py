@@ -2,7 +2,10 @@
 
 Errors are plain text, in Trello's words. Attachment downloads and previews refuse
 query auth (Trello's "auth in query params for attachments is not allowed"). Every
-authenticated request counts against its token's budget of 100 requests per 10 s.
+authenticated request counts against its token's budget (100 per 10 s) and its key's
+(300 per 10 s, shared by every token of the key); a request to `/1/members/{id}` itself
+also counts against the token's members budget (100 per 900 s). Over one: 429 with the
+JSON body that names it, as Trello's rate-limit guide shows.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -20,6 +23,11 @@ from satchel.sandbox.trello.store import TokenRecord, TrelloStore, hash_token
 
 TOKEN_LIMIT = 100
 TOKEN_WINDOW_SECONDS = 10.0
+KEY_LIMIT = 300
+MEMBERS_LIMIT = 100
+MEMBERS_WINDOW_SECONDS = 900.0
+#: The route the members budget counts (nested routes like /members/me/boards do not).
+MEMBERS_ROUTE = re.compile(r"/1/members/[^/]+/?")
 
 INVALID_KEY = "invalid key"
 INVALID_TOKEN = "invalid token"  # noqa: S105 - Trello's error text, not a secret
@@ -44,10 +52,12 @@ class TrelloError(Exception):
 
 
 class RateLimited(Exception):
+    def __init__(self, code: str = "API_TOKEN_LIMIT_EXCEEDED") -> None:
+        super().__init__(code)
+        self.code = code
+
     def response(self) -> Response:
-        return JSONResponse(
-            {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}, 429
-        )
+        return JSONResponse({"error": self.code, "message": "Rate limit exceeded"}, 429)
 
 
 def not_found() -> TrelloError:
@@ -73,7 +83,7 @@ def oauth_params(header: str) -> dict[str, str]:
 
 
 class TokenRateLimiter:
-    """A sliding window per token: the 101st request within 10 s is refused."""
+    """A sliding window per credential: the 101st request within 10 s is refused."""
 
     def __init__(
         self,
@@ -99,10 +109,32 @@ class TokenRateLimiter:
         return True
 
 
+@dataclass
+class TrelloBudgets:
+    """The three budgets; each a sliding window (limits settable for tests)."""
+
+    token: TokenRateLimiter = field(default_factory=TokenRateLimiter)
+    key: TokenRateLimiter = field(
+        default_factory=lambda: TokenRateLimiter(KEY_LIMIT, TOKEN_WINDOW_SECONDS)
+    )
+    members: TokenRateLimiter = field(
+        default_factory=lambda: TokenRateLimiter(MEMBERS_LIMIT, MEMBERS_WINDOW_SECONDS)
+    )
+
+    def admit(self, key: str, token_hash: str, *, members_route: bool) -> None:
+        """Count the request, or RateLimited naming the budget it is over."""
+        if not self.key.admit(key):
+            raise RateLimited("API_KEY_LIMIT_EXCEEDED")
+        if not self.token.admit(token_hash):
+            raise RateLimited("API_TOKEN_LIMIT_EXCEEDED")
+        if members_route and not self.members.admit(token_hash):
+            raise RateLimited("MEMBER_LIMIT_EXCEEDED")
+
+
 class TrelloAuth:
-    def __init__(self, trello: TrelloStore, limiter: TokenRateLimiter) -> None:
+    def __init__(self, trello: TrelloStore, budgets: TrelloBudgets) -> None:
         self.trello = trello
-        self.limiter = limiter
+        self.budgets = budgets
 
     def credentials(self, request: Request, *, query_allowed: bool) -> tuple[str, str] | None:
         """(key, token) as sent, or None when the request carries none."""
@@ -124,9 +156,12 @@ class TrelloAuth:
         sent = self.credentials(request, query_allowed=query_allowed)
         if sent is None:
             raise TrelloError(401, INVALID_KEY if query_allowed else UNAUTHORIZED)
-        return self.check(*sent, write=write)
+        members_route = MEMBERS_ROUTE.fullmatch(request.url.path) is not None
+        return self.check(*sent, write=write, members_route=members_route)
 
-    def check(self, key: str, token: str, *, write: bool = False) -> Caller:
+    def check(
+        self, key: str, token: str, *, write: bool = False, members_route: bool = False
+    ) -> Caller:
         if not key or not self.trello.app_exists(key):
             raise TrelloError(401, INVALID_KEY)
         if not token:
@@ -136,8 +171,7 @@ class TrelloAuth:
             raise TrelloError(401, INVALID_TOKEN)
         if record.expired():
             raise TrelloError(401, EXPIRED_TOKEN)
-        if not self.limiter.admit(hash_token(token)):
-            raise RateLimited
+        self.budgets.admit(key, hash_token(token), members_route=members_route)
         if write and not record.can_write:
             raise TrelloError(401, UNAUTHORIZED)
         return Caller(record, token)

@@ -3,8 +3,9 @@
 As on trello.com: the query names the key, the app's name, the scope, the expiration
 and, optionally, `callback_method=fragment` with a `return_url`; Allow sends the browser
 to `return_url#token=...`, Deny to `return_url#token=&error=...`. Without a return_url
-the token is shown on the page, for the user to paste. A return_url must be on a
-loopback origin (the only allowed origins here), else Trello's own refusal.
+the token is shown on the page, for the user to paste. A return_url's origin must be
+one of the key's allowed origins exactly (`127.0.0.1` and `localhost` differ, and so do
+ports), else Trello's own refusal.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ INVALID_RETURN_URL = (
     "Invalid return_url. The return URL should match the application's allowed origins."
 )
 SCOPES = frozenset({"read", "write", "account"})
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DENIED = "Token request rejected"
 #: How long the page's Allow/Deny form stays valid.
 REQUEST_SECONDS = 600.0
@@ -48,14 +48,17 @@ class TokenRequest:
     return_url: str | None
 
 
-def loopback_origin(url: str) -> bool:
-    """True for http(s) URLs on 127.0.0.1, localhost or [::1], with an explicit port."""
+def origin_of(url: str) -> str | None:
+    """`scheme://host:port` of an http(s) URL, as an allowed origin is written; else None."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and parts.hostname in LOOPBACK_HOSTS and bool(port)
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 
 def _read(trello: TrelloStore, values: dict[str, str]) -> TokenRequest:
@@ -76,7 +79,7 @@ def _read(trello: TrelloStore, values: dict[str, str]) -> TokenRequest:
     return_url = values.get("return_url") or None
     if callback == "fragment" and return_url is None:
         raise TrelloError(400, "invalid value for return_url")
-    if return_url is not None and not loopback_origin(return_url):
+    if return_url is not None and origin_of(return_url) not in trello.allowed_origins(key):
         raise TrelloError(400, INVALID_RETURN_URL)
     name = (values.get("name") or "An application")[:100]
     return TokenRequest(key, name, scope, expiration, callback, return_url)

@@ -24,6 +24,13 @@ DEMO_USERNAME = "satcheldemo"
 #: Archived in the Trello view only (the bearer dialect has no such notion).
 ARCHIVED_LIST = "Photography"
 ARCHIVED_CARD = "Navigation ideas"
+_WORKSPACES_SEEDED = "trello_workspaces_seeded"
+#: Satchel's default loopback port for the browser sign-in: the demo key allows it on
+#: both loopback names (two different origins to Trello).
+DEMO_ORIGINS = ("http://127.0.0.1:8787", "http://localhost:8787")
+#: The demo member's workspaces: one board on a free plan (10 MB per file), the rest paid.
+FREE_BOARD = "Brand Assets"
+FREE_WORKSPACE, PAID_WORKSPACE = "Acme Freelancers (free)", "Acme Studio (paid)"
 
 
 def _archive_demo_items(store: Store, trello: TrelloStore, tenant_id: str) -> None:
@@ -56,6 +63,22 @@ def seed_if_new(store: Store, data_dir: Path) -> None:
     log.info("Made the Trello demo member for %s", tenants[0].name)
 
 
+def seed_workspaces(store: Store, key: str) -> None:
+    """Allowed origins of the demo key, and the plan of each demo board's workspace."""
+    if store.meta(_WORKSPACES_SEEDED) is not None:
+        return
+    tenants = store.tenants()
+    trello = TrelloStore(store)
+    with store.transaction():
+        for origin in DEMO_ORIGINS:
+            trello.allow_origin(key, origin)
+        for board in store.boards(tenants[0].id, limit=500).items:
+            free = board.name == FREE_BOARD
+            workspace = FREE_WORKSPACE if free else PAID_WORKSPACE
+            trello.set_board_plan(board.id, workspace, "free" if free else "paid")
+        store.set_meta(_WORKSPACES_SEEDED, "1")
+
+
 def handout(store: Store, data_dir: Path) -> dict[str, str]:
     """`{"key", "token"}` of the demo member, for the ready line; made on first use."""
     seed_if_new(store, data_dir)
@@ -65,4 +88,5 @@ def handout(store: Store, data_dir: Path) -> dict[str, str]:
         log.warning("%s is gone: the Trello demo token cannot be shown", data_dir / HANDOUT_FILE)
         return {}
     register_secret(saved["token"])
+    seed_workspaces(store, str(saved["key"]))
     return {"key": str(saved["key"]), "token": str(saved["token"])}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -20,47 +22,128 @@ SIGNATURE_SECONDS = 3600
 POS_STEP = 16384
 
 
-def board_json(board: Board, base: str, closed: set[str]) -> dict[str, Any]:
+def board_json(
+    board: Board, board_oid: str, short_link: str, base: str, closed: set[str]
+) -> dict[str, Any]:
+    """Trello's default field set of a board (what comes back without `fields`)."""
     return {
-        "id": board.id,
+        "id": board_oid,
         "name": board.name,
         "desc": "",
+        "descData": None,
         "closed": board.id in closed,
         "idOrganization": None,
+        "idEnterprise": None,
         "pinned": False,
-        "url": f"{base}/b/{board.id}",
-        "shortUrl": f"{base}/b/{board.id}",
-        "prefs": {"permissionLevel": "private", "comments": "members", "invitations": "members"},
+        "url": f"{base}/b/{short_link}/{_slug(board.name)}",
+        "shortUrl": f"{base}/b/{short_link}",
+        "shortLink": short_link,
+        "prefs": {
+            "permissionLevel": "private",
+            "comments": "members",
+            "invitations": "members",
+            "voting": "disabled",
+            "background": "blue",
+            "cardCovers": True,
+        },
+        "labelNames": {c: "" for c in ("green", "yellow", "orange", "red", "purple", "blue")},
         "dateLastActivity": board.updated_at,
+        "dateLastView": board.updated_at,
+        "idTags": [],
     }
 
 
-def list_json(board_list: BoardList, closed: set[str]) -> dict[str, Any]:
+def list_json(
+    board_list: BoardList, list_oid: str, board_oid: str, closed: set[str]
+) -> dict[str, Any]:
     return {
-        "id": board_list.id,
+        "id": list_oid,
         "name": board_list.name,
         "closed": board_list.id in closed,
         "pos": (board_list.position + 1) * POS_STEP,
-        "idBoard": board_list.board_id,
+        "idBoard": board_oid,
         "subscribed": False,
+        "softLimit": None,
     }
 
 
-def card_json(card: Card, position: int, base: str, closed: set[str]) -> dict[str, Any]:
+def card_json(
+    card: Card,
+    oids: Mapping[str, str],
+    short_link: str,
+    position: int,
+    base: str,
+    closed: set[str],
+) -> dict[str, Any]:
+    """Trello's default field set of a card; `oids` maps the store's ids to ObjectIds."""
     return {
-        "id": card.id,
-        "name": card.name,
-        "desc": "",
-        "idBoard": card.board_id,
-        "idList": card.list_id,
-        "pos": (position + 1) * POS_STEP,
+        "id": oids[card.id],
+        "badges": {
+            "attachmentsByType": {"trello": {"board": 0, "card": 0}},
+            "location": False,
+            "votes": 0,
+            "viewingMemberVoted": False,
+            "subscribed": False,
+            "fogbugz": "",
+            "checkItems": 0,
+            "checkItemsChecked": 0,
+            "checkItemsEarliestDue": None,
+            "comments": 0,
+            "attachments": 0,
+            "description": False,
+            "due": None,
+            "dueComplete": False,
+            "start": None,
+        },
+        "checkItemStates": [],
         "closed": card.id in closed,
-        "shortUrl": f"{base}/c/{card.id}",
-        "url": f"{base}/c/{card.id}",
+        "dueComplete": False,
         "dateLastActivity": card.updated_at,
-        "badges": {"attachments": 0},
-        "cover": {"idAttachment": None, "color": None, "size": "normal"},
+        "desc": "",
+        "descData": {"emoji": {}},
+        "due": None,
+        "dueReminder": None,
+        "email": None,
+        "idBoard": oids[card.board_id],
+        "idChecklists": [],
+        "idList": oids[card.list_id],
+        "idMembers": [],
+        "idMembersVoted": [],
+        "idShort": position + 1,
+        "idAttachmentCover": None,
+        "labels": [],
+        "idLabels": [],
+        "manualCoverAttachment": False,
+        "name": card.name,
+        "pos": (position + 1) * POS_STEP,
+        "shortLink": short_link,
+        "shortUrl": f"{base}/c/{short_link}",
+        "start": None,
+        "subscribed": False,
+        "url": f"{base}/c/{short_link}/{position + 1}-{_slug(card.name)}",
+        "cover": {
+            "idAttachment": None,
+            "color": None,
+            "idUploadedBackground": None,
+            "size": "normal",
+            "brightness": "dark",
+            "idPlugin": None,
+        },
+        "isTemplate": False,
+        "cardRole": None,
     }
+
+
+def _slug(name: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:60]
+
+
+def only(item: dict[str, Any], fields: str | None) -> dict[str, Any]:
+    """Exactly the asked fields (and `id`), as Trello's `fields=` gives; all without it."""
+    if fields is None or fields == "all":
+        return item
+    wanted = {name.strip() for name in fields.split(",") if name.strip()}
+    return {key: value for key, value in item.items() if key == "id" or key in wanted}
 
 
 def member_json(member: Member, base: str) -> dict[str, Any]:
@@ -129,35 +212,49 @@ def preview_json(
     }
 
 
+def stored_file_name(name: str) -> str:
+    """The sanitised name Trello stores a file under (its `fileName`): runs of anything but
+    ASCII letters, digits, dots, dashes and underscores become one underscore."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "file"
+    return cleaned[:MAX_FILE_NAME]
+
+
+MAX_FILE_NAME = 200
+
+
 def attachment_json(
     attachment: Attachment,
     *,
+    attachment_oid: str,
+    card_oid: str,
     position: int,
     base: str,
+    web_base: str,
     member_id: str,
     previews: list[PreviewRecord],
     secret: bytes,
 ) -> dict[str, Any]:
+    """An attachment as Trello shows it: its `url` on the web host, signed for an hour."""
     is_upload = attachment.kind == "file"
-    card_id = attachment.card_id or ""
-    if is_upload:
-        signature = sign(secret, attachment.id, int(time.time()) + SIGNATURE_SECONDS)
-        path = download_path(card_id, attachment.id, attachment.name)
-        url = f"{base}{path}?signature={signature}"
+    file_name = stored_file_name(attachment.name) if is_upload else None
+    if file_name is not None:
+        signature = sign(secret, attachment_oid, int(time.time()) + SIGNATURE_SECONDS)
+        path = download_path(card_oid, attachment_oid, file_name)
+        url = f"{web_base}{path}?signature={signature}"
     else:
         url = attachment.url or ""
     return {
-        "id": attachment.id,
+        "id": attachment_oid,
         "bytes": attachment.size if is_upload else None,
         "date": attachment.created_at,
         "edgeColor": None,
-        "fileName": attachment.name if is_upload else None,
+        "fileName": file_name,
         "idMember": member_id,
         "isUpload": is_upload,
         "mimeType": attachment.content_type if is_upload else "",
         "name": attachment.name,
         "pos": (position + 1) * POS_STEP,
-        "previews": [preview_json(card_id, attachment.id, p, base) for p in previews],
+        "previews": [preview_json(card_oid, attachment_oid, p, base) for p in previews],
         "url": url,
         "isMalicious": False,
         "limits": {},

@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS trello_previews (
     scaled INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS previews_by_attachment ON trello_previews (attachment_id);
 CREATE TABLE IF NOT EXISTS trello_preview_state (attachment_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS trello_board_plans (
+    board_id TEXT PRIMARY KEY, workspace TEXT NOT NULL, plan TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS trello_app_origins (
+    key TEXT NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (key, origin));
 """
 
 #: Ids per IN (...) query: well under SQLite's limit on variables.
@@ -209,6 +213,31 @@ class TrelloStore:
 
     def closed_ids(self) -> set[str]:
         return {row["id"] for row in self._all("SELECT id FROM trello_closed")}
+
+    # -- workspaces and their plans ------------------------------------------------
+
+    def set_board_plan(self, board_id: str, workspace: str, plan: str) -> None:
+        self._execute(
+            "INSERT OR REPLACE INTO trello_board_plans (board_id, workspace, plan)"
+            " VALUES (?, ?, ?)",
+            (board_id, workspace, plan),
+        )
+
+    def board_plan(self, board_id: str) -> str:
+        """ "free" or "paid": the plan of the board's workspace (paid when not said)."""
+        rows = self._all("SELECT plan FROM trello_board_plans WHERE board_id = ?", (board_id,))
+        return str(rows[0]["plan"]) if rows else "paid"
+
+    # -- the origins a key allows for return_url ------------------------------------
+
+    def allow_origin(self, key: str, origin: str) -> None:
+        self._execute(
+            "INSERT OR IGNORE INTO trello_app_origins (key, origin) VALUES (?, ?)", (key, origin)
+        )
+
+    def allowed_origins(self, key: str) -> set[str]:
+        rows = self._all("SELECT origin FROM trello_app_origins WHERE key = ?", (key,))
+        return {str(row["origin"]) for row in rows}
 
     # -- attachments: owners and previews ---------------------------------------
 
