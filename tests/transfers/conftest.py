@@ -22,6 +22,7 @@ from botocore.config import Config
 
 from satchel.providers.bearer import BearerProvider
 from satchel.sandbox.store import Store
+from satchel.sandbox.trello.ids import TrelloIds
 from satchel.transfers import Journal, RetryPolicy, TransferQueue
 from tests.conftest import SESSION_PRODUCTIVE_LIMITS
 from tests.support.sandbox import SandboxInfo, start_sandbox
@@ -66,6 +67,13 @@ class ServiceView:
             board = store.boards(tenant_id).items[0]
             first_list = store.lists(tenant_id, board.id).items[0]
             return store.create_card(tenant_id, first_list.id, f"{name} {uuid.uuid4()}").id
+
+    def trello_id(self, store_id: str) -> str:
+        """The ObjectId the Trello dialect shows for a store record."""
+        with Store(self.service.data_dir / "satchel.db") as store:
+            ids = TrelloIds(store)
+            rows = self._rows("SELECT created_at FROM cards WHERE id = ?", (store_id,))
+            return ids.out(store_id, str(rows[0]["created_at"]))
 
     def s3(self) -> Any:
         identity = json.loads((self.service.data_dir / "s3-identity.json").read_text())

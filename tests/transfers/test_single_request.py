@@ -29,7 +29,8 @@ async def trello(sandbox: SandboxInfo, tenant: ModuleTenant) -> AsyncIterator[Tr
 async def test_files_land_once_on_a_trello_card(
     trello: TrelloProvider, journal: Journal, view: ServiceView, tmp_path: Path
 ) -> None:
-    card = view.new_card("trello")
+    stored_card = view.new_card("trello")
+    card = view.trello_id(stored_card)  # the id Trello clients see
     files = []
     for name in ["a.txt", "Grüße.txt", "landed before the crash.txt", "sent after the crash.txt"]:
         path = tmp_path / name
@@ -58,4 +59,6 @@ async def test_files_land_once_on_a_trello_card(
     finally:
         await resumed.aclose()
     assert [i.state for i in taken] == [State.DONE, State.DONE]
-    assert Counter(row["name"] for row in view.on_card(card)) == Counter(p.name for p in files)
+    assert Counter(row["name"] for row in view.on_card(stored_card)) == Counter(
+        p.name for p in files
+    )
