@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import httpx
@@ -219,19 +219,24 @@ async def send(
     *,
     auth: httpx.Auth | None,
     credential_noun: str = "key",
+    service: str = "the service",
+    refusal: Callable[[httpx.Response], SatchelError] | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
-    """One request to the service: redirects not followed, failures mapped to domain errors.
+    """One request to the service: redirects not followed, failures mapped to domain errors
+    (`refusal` words a dialect's own error answers; `service` names it in network errors).
 
     Returns any 2xx or 3xx answer (the caller decides what a redirect means).
     """
     try:
         response = await client.request(method, url, auth=auth, follow_redirects=False, **kwargs)
     except httpx.TransportError as error:
-        raise network_error(error) from None
+        raise network_error(error, service) from None
     except httpx.DecodingError as error:
         raise malformed("undecodable body", str(error)) from None
     log.debug("%s %s -> %s", method, response.request.url.path, response.status_code)
     if response.status_code < 400:
         return response
+    if refusal is not None:
+        raise refusal(response)
     raise error_for_response(response, credential_noun=credential_noun)

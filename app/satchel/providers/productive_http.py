@@ -27,8 +27,7 @@ from satchel.providers.http import (
     HeaderAuth,
     error_for_response,
     make_api_client,
-    malformed,
-    network_error,
+    send,
 )
 from satchel.providers.jsonapi import read_errors
 from satchel.providers.pacing import Pacer
@@ -141,18 +140,10 @@ class ProductiveHttp:
         write = method not in {"GET", "HEAD"}
 
         async def once() -> httpx.Response:
-            try:
-                response = await self.client.request(
-                    method, url, auth=self.auth, follow_redirects=False, **kwargs
-                )
-            except httpx.TransportError as error:
-                raise network_error(error, "Productive") from None
-            except httpx.DecodingError as error:
-                raise malformed("undecodable body", str(error)) from None
-            log.debug("%s %s -> %s", method, response.request.url.path, response.status_code)
-            if response.status_code < 400:
-                return response
-            raise productive_error(response, write=write)
+            return await send(
+                self.client, method, url, auth=self.auth, service="Productive",
+                refusal=lambda response: productive_error(response, write=write), **kwargs,
+            )  # fmt: skip
 
         return await retrying_rate_limits(
             self.backoff, f"Productive {method}", once, pacers=self.pacers
