@@ -10,14 +10,12 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from satchel.domain.errors import NotFound, PolicyExpired
+from satchel.domain.errors import NotFound
 from satchel.domain.model import (
     Attachment,
     Board,
@@ -28,7 +26,6 @@ from satchel.domain.model import (
     ResolvedLink,
     StoredObject,
 )
-from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers.bearer_wire import (
     read_attachment,
     read_board,
@@ -49,7 +46,6 @@ from satchel.providers.retries import API_RETRY, RetryPolicy, retrying_rate_limi
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
 from satchel.storage.links import DEFAULT_LINK_TTL, link_from_url
-from satchel.storage.s3form import upload_form
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +54,6 @@ T = TypeVar("T")
 PAGE_SIZE = 500  # the most the service hands out per page
 _REDIRECTS = {301, 302, 303, 307, 308}
 #: Sending a big file takes a while: a form with less than this left is not worth starting.
-_FORM_MARGIN = timedelta(seconds=30)
 
 
 def _segment(identifier: str) -> str:
@@ -165,25 +160,6 @@ class BearerProvider(StagedUploadProvider):
     async def create_upload(self, name: str, size: int, content_type: str) -> PendingUpload:
         body = {"name": name, "content_type": content_type, "size": size}
         return read_pending_upload(await self._json("POST", "/attachments", json=body))
-
-    async def send_upload(
-        self, pending: PendingUpload, path: Path, *, progress: ProgressCallback = no_progress
-    ) -> StoredObject:
-        if not pending.is_usable(_FORM_MARGIN):
-            raise PolicyExpired(
-                "The permission to upload ran out before the file was sent. "
-                "Send it again: Satchel asks the service for a new permission."
-            )
-        record = pending.attachment
-        return await upload_form(
-            self._storage,
-            pending.url,
-            pending.fields,
-            path,
-            file_name=record.name if record else None,
-            expected_size=record.size if record else None,
-            progress=progress,
-        )
 
     async def confirm_upload(self, pending: PendingUpload, stored: StoredObject) -> Attachment:
         body = {"location": stored.location}

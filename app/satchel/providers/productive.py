@@ -15,14 +15,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from satchel.domain.errors import NotFound, PermissionDenied, PolicyExpired, Rejected, UsageError
+from satchel.domain.errors import NotFound, PermissionDenied, Rejected, UsageError
 from satchel.domain.model import (
     Attachment,
     Board,
@@ -33,7 +31,6 @@ from satchel.domain.model import (
     ResolvedLink,
     StoredObject,
 )
-from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers import productive_wire as wire
 from satchel.providers.http import json_body, malformed
 from satchel.providers.jsonapi import Document, Resource, read_document
@@ -47,7 +44,6 @@ from satchel.providers.productive_http import (
 from satchel.providers.retries import API_RETRY, RetryPolicy
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
-from satchel.storage.s3form import upload_form
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +56,6 @@ PRODUCTIVE_STORAGE = "https://productive-files-production.s3.eu-west-1.amazonaws
 PAGE_SIZE = 200
 TOKEN_LIMIT, TOKEN_WINDOW = 100, 10.0
 ORGANIZATION_LIMIT, ORGANIZATION_WINDOW = 4000, 1800.0
-_FORM_MARGIN = timedelta(seconds=30)
 #: Read–merge–write rounds before giving up on a task that others keep rewriting.
 _LINK_TRIES = 4
 #: Pages followed at most: a service whose `next` links never end is broken.
@@ -73,6 +68,8 @@ def _segment(identifier: str) -> str:
 
 class ProductiveProvider(StagedUploadProvider):
     """One Productive organization, signed in with a person's API token."""
+
+    service_name = "Productive"
 
     kind = "productive"
 
@@ -238,25 +235,6 @@ class ProductiveProvider(StagedUploadProvider):
         }  # fmt: skip
         body = {"data": {"type": "attachments", "attributes": attributes}}
         return wire.read_pending(await self._write("POST", "/attachments", body), self.storage_url)
-
-    async def send_upload(
-        self, pending: PendingUpload, path: Path, *, progress: ProgressCallback = no_progress
-    ) -> StoredObject:
-        if not pending.is_usable(_FORM_MARGIN):
-            raise PolicyExpired(
-                "The permission to upload ran out before the file was sent. "
-                "Send it again: Satchel asks Productive for a new permission."
-            )
-        record = pending.attachment
-        return await upload_form(
-            self._storage,
-            pending.url,
-            pending.fields,
-            path,
-            file_name=record.name if record else None,
-            expected_size=record.size if record else None,
-            progress=progress,
-        )
 
     async def confirm_upload(self, pending: PendingUpload, stored: StoredObject) -> Attachment:
         body = {

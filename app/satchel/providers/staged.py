@@ -15,18 +15,24 @@ import asyncio
 import logging
 import mimetypes
 from abc import abstractmethod
+from datetime import timedelta
 from pathlib import Path
+
+import httpx
 
 from satchel.domain import units
 from satchel.domain.errors import LocalFileError, PolicyExpired, SatchelError, TooLarge
 from satchel.domain.model import Attachment, PendingUpload, StoredObject
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers.base import Provider
+from satchel.storage.s3form import upload_form
 
 log = logging.getLogger(__name__)
 
 #: Best-effort clean-up must not hold a cancelled upload hostage for long.
 DISCARD_TIMEOUT = 15.0
+#: A form with less time than this left is not sent: it would expire on the way.
+FORM_MARGIN = timedelta(seconds=30)
 
 
 def guess_content_type(name: str) -> str:
@@ -42,6 +48,10 @@ class StagedUploadProvider(Provider):
 
     #: Bytes, once known (from `whoami()`); None means the service did not say.
     max_upload_size: int | None = None
+    #: How a person knows the service ("Productive").
+    service_name = "the service"
+    #: The clean storage client (no credential) forms go through; the dialect sets it.
+    _storage: httpx.AsyncClient
 
     def __init__(self) -> None:
         # Clean-ups that outlived a second cancel: kept so they are not garbage-collected.
@@ -51,11 +61,26 @@ class StagedUploadProvider(Provider):
     async def create_upload(self, name: str, size: int, content_type: str) -> PendingUpload:
         """Step 1: a pending record and a permission to send exactly `size` bytes."""
 
-    @abstractmethod
     async def send_upload(
         self, pending: PendingUpload, path: Path, *, progress: ProgressCallback = no_progress
     ) -> StoredObject:
-        """Step 2: the file to the storage host. PolicyExpired means: create anew."""
+        """Step 2: the file to the storage host as the form, through the clean storage
+        client. PolicyExpired means: create anew."""
+        if not pending.is_usable(FORM_MARGIN):
+            raise PolicyExpired(
+                "The permission to upload ran out before the file was sent. "
+                f"Send it again: Satchel asks {self.service_name} for a new permission."
+            )
+        record = pending.attachment
+        return await upload_form(
+            self._storage,
+            pending.url,
+            pending.fields,
+            path,
+            file_name=record.name if record else None,
+            expected_size=record.size if record else None,
+            progress=progress,
+        )
 
     @abstractmethod
     async def confirm_upload(self, pending: PendingUpload, stored: StoredObject) -> Attachment:
