@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from satchel import settings
 from satchel.domain.errors import NetworkError, SatchelError, ServiceUnavailable, SignInRequired
 from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.models.board_tree import BoardTreeModel
@@ -196,6 +197,9 @@ class MainWindow(QMainWindow):
         )
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: AboutDialog(self.app_icon, self).open())
+        a.show_archived.setChecked(settings.SHOW_CLOSED.get(settings.open_settings()))
+        self.workspace.set_show_closed(a.show_archived.isChecked())
+        a.show_archived.toggled.connect(self._on_show_archived_toggled)
         a.toggle_transfers.toggled.connect(self.transfers_dock.setVisible)
         self.transfers_dock.visibilityChanged.connect(a.toggle_transfers.setChecked)
         a.upload_files.triggered.connect(self.uploads.upload_files)
@@ -254,6 +258,11 @@ class MainWindow(QMainWindow):
 
     def sign_in_again(self, name: str) -> AccountDialog:
         return self.accounts.sign_in_again(name)
+
+    def _on_show_archived_toggled(self, show: bool) -> None:
+        settings.SHOW_CLOSED.set(settings.open_settings(), show)
+        self.workspace.set_show_closed(show)
+        self.model.refresh()
 
     def save_state(self) -> None:
         save_state(self, self.splitter, self.tree, self.pane)

@@ -115,6 +115,11 @@ class WindowActions:
         self.about.setIcon(app_icon)
         self.toggle_transfers = _action(window, "&Transfers", "Ctrl+T")
         self.toggle_transfers.setCheckable(True)
+        self.show_archived = _action(
+            window, "Show &Archived Items", None, None,
+            "Show archived boards, lists and cards too (Trello asks for them only then)",
+        )  # fmt: skip
+        self.show_archived.setCheckable(True)
         # The platform's own keys too, where free: Save As gets Ctrl+Shift+S on Linux and
         # macOS (none on Windows), Refresh Ctrl+R on GNOME, Delete Ctrl+D on X11.
         _add_platform_keys(window, [
@@ -163,7 +168,8 @@ class WindowActions:
                        self.upload_files, self.save_as, self.download_all, None, self.quit]),
             ("&Edit", [self.copy_link, self.copy_permanent_link, self.paste, None, self.delete,
                        None, self.find]),
-            ("&View", [self.refresh, self.preview, self.open, None, self.toggle_transfers]),
+            ("&View", [self.refresh, self.preview, self.open, None, self.show_archived,
+                       self.toggle_transfers]),
             ("&Help", [self.about]),
         ]  # fmt: skip
         for title, actions in menus:

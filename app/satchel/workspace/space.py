@@ -59,6 +59,8 @@ class Workspace:
         self._keyring_optional = keyring_optional
         self._session = SessionSecretStore()  # chosen by the user when no keyring exists
         self._connector = connector
+        #: Archived boards, lists and cards shown (the View menu's choice), for every account.
+        self.show_closed = False
         self._transient: dict[str, Account] = {}  # demo accounts: never written to disk
         self._live: dict[str, _Live] = {}
         self._signed_out: set[str] = set()
@@ -74,6 +76,13 @@ class Workspace:
         from satchel.auth.secrets import KeyringSecretStore
 
         return cls(AccountStore(paths.config_dir()), KeyringSecretStore(), **options)
+
+    def set_show_closed(self, show: bool) -> None:
+        """Show archived items or not, on every account; what was fetched is dropped, so the
+        next look asks the service again (Trello then asks for archived cards too)."""
+        self.show_closed = show
+        for live in self._live.values():
+            _show_closed(live.provider, show)
 
     @staticmethod
     def listen_for_waits(listener: WaitListener) -> Callable[[], None]:
@@ -134,6 +143,8 @@ class Workspace:
             raise SignInRequired(self._hint(account))
         log.register_secret(secret)
         live = _Live(self._connector(account, secret), LinkCache())
+        if self.show_closed:
+            _show_closed(live.provider, True)
         self._live[name] = live
         return live.provider
 
@@ -230,3 +241,9 @@ class Workspace:
         closing, self._closing = self._closing, []
         for provider in closing:
             await provider.aclose()
+
+
+def _show_closed(provider: Provider, show: bool) -> None:
+    if hasattr(provider, "show_closed"):  # the dialects that know archived items
+        provider.show_closed = show
+        provider.forget()
