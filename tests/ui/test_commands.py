@@ -318,6 +318,16 @@ async def toggle_transfers(c: Context) -> None:
     await wait_until(lambda: dock.isVisible() == shown, 10, "the Transfers panel to come back")
 
 
+async def show_archived(c: Context) -> None:
+    action = c.window.actions_.show_archived
+    shown = action.isChecked()
+    await c.do()
+    await wait_until(lambda: c.rig.workspace.show_closed != shown, 10, "archived items shown")
+    assert action.isChecked() != shown
+    await c.do()
+    await wait_until(lambda: c.rig.workspace.show_closed == shown, 10, "archived items hidden")
+
+
 async def about(c: Context) -> None:
     await c.do()
     await wait_until(lambda: bool(_visible(AboutDialog)), 10, "the About dialog")
@@ -338,7 +348,7 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "add_account": add_account, "sign_in_again": sign_in_again,
     "remove_account": remove_account, "copy_link": copy_link,
     "copy_permanent_link": copy_permanent_link, "toggle_transfers": toggle_transfers,
-    "about": about, "quit": quit_,
+    "show_archived": show_archived, "about": about, "quit": quit_,
 }  # fmt: skip
 
 #: The README's keyboard table, and the other keys the menus show.
