@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
@@ -33,6 +34,21 @@ MAX_ICONS = 500
 ICON_PIXELS = 64
 
 Key = tuple[str, str, str]  # account, attachment id, preview id
+
+
+Picture = TypeVar("Picture", QImage, QPixmap)
+
+
+def shrunk_to_fit(picture: Picture, width: int, height: int) -> Picture:
+    """A smaller copy that fits the box, its proportions kept; the picture itself if it fits."""
+    if picture.width() <= width and picture.height() <= height:
+        return picture
+    return picture.scaled(
+        width,
+        height,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
 
 
 class ThumbnailCache(QObject):
@@ -69,14 +85,7 @@ class ThumbnailCache(QObject):
             self._failed.add(key)
             del self._fetched[key]
             return None
-        if image.width() > ICON_PIXELS or image.height() > ICON_PIXELS:
-            image = image.scaled(
-                ICON_PIXELS,
-                ICON_PIXELS,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        icon = QIcon(QPixmap.fromImage(image))
+        icon = QIcon(QPixmap.fromImage(shrunk_to_fit(image, ICON_PIXELS, ICON_PIXELS)))
         self._icons[key] = icon
         if len(self._icons) > MAX_ICONS:
             self._icons.popitem(last=False)

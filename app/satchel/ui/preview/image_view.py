@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +25,7 @@ from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
     tool_button,
+    toolbar_over,
     wheel_zoom_steps,
     zoom_action,
     zoom_in_keys,
@@ -185,12 +185,7 @@ class ImageView(QWidget):
         bar.addWidget(self._zoom_label)
         bar.addStretch(1)
         bar.addWidget(self._size_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self._area, 1)
-        self.setFocusProxy(self._area)
+        toolbar_over(self, bar, self._area)
 
     # --- content -------------------------------------------------------------------------
 

@@ -8,12 +8,13 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
     tool_button,
+    toolbar_over,
     wheel_zoom_steps,
     zoom_action,
     zoom_in_keys,
@@ -71,12 +72,7 @@ class PdfView(QWidget):
             bar.addWidget(tool_button(action, self))
         bar.addStretch(1)
         bar.addWidget(self._page_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self._view, 1)
-        self.setFocusProxy(self._view)
+        toolbar_over(self, bar, self._view)
 
     def load(self, path: Path) -> None:
         """Open the PDF at `path`, first page, fit to width. Raises PdfLoadError."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from satchel.models.thumbnails import shrunk_to_fit
 from satchel.ui.accessible import described
 from satchel.ui.preview.format import human_size
 
@@ -90,15 +91,7 @@ class LoadingView(QWidget):
         pixmap = QPixmap(str(path))
         if pixmap.isNull():
             return
-        width, height = PLACEHOLDER_BOX
-        if pixmap.width() > width or pixmap.height() > height:
-            pixmap = pixmap.scaled(
-                width,
-                height,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        self.placeholder.setPixmap(pixmap)
+        self.placeholder.setPixmap(shrunk_to_fit(pixmap, *PLACEHOLDER_BOX))
         self.placeholder.show()
 
     def set_progress(self, done: int, total: int) -> None:

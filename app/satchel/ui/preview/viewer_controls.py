@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLayout,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 #: One wheel notch (or one key press) zooms by this factor.
 ZOOM_STEP = 1.25
@@ -36,6 +44,16 @@ def tool_button(action: QAction, parent: QWidget) -> QToolButton:
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     button.setAutoRaise(True)
     return button
+
+
+def toolbar_over(viewer: QWidget, bar: QLayout, content: QWidget) -> None:
+    """Lay a viewer out as its tool bar above its content, edge to edge."""
+    layout = QVBoxLayout(viewer)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addLayout(bar)
+    layout.addWidget(content, 1)
+    viewer.setFocusProxy(content)
 
 
 def zoom_action(
