@@ -181,7 +181,7 @@ class LoopbackListener:
             return 403, "Only Satchel's own page may answer here."
         try:
             said: Any = json.loads(request.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             said = None
         if not isinstance(said, dict) or not all(isinstance(v, str) for v in said.values()):
             return 400, "Satchel could not read that answer."
@@ -220,7 +220,8 @@ async def _read_request(reader: asyncio.StreamReader) -> _Request | None:
         if sep:
             headers[name.strip().lower()] = value.strip()
     length = headers.get("content-length", "0")
-    if not length.isdigit() or int(length) > _MAX_BODY:
+    # isascii: a latin-1 head may say "²", which isdigit() takes and int() refuses
+    if not (length.isascii() and length.isdigit()) or int(length) > _MAX_BODY:
         return None
     body = await reader.readexactly(int(length)) if int(length) else b""
     return _Request(parts[0], parts[1].split("?", 1)[0], headers, body)

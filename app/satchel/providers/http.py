@@ -100,13 +100,22 @@ def make_api_client(
 # --- error mapping -------------------------------------------------------------------------
 
 
+def decoded_json(response: httpx.Response) -> Any:
+    """The body as JSON; ValueError when it is not JSON, also when it nests so deep that
+    the decoder would raise RecursionError (a service can send `[[[[...` as its answer)."""
+    try:
+        return response.json()
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to read") from None
+
+
 def _problem(response: httpx.Response) -> tuple[str | None, str | None]:
     """(code, the service's own words) from a problem+json or plain-text error body."""
     text = response.text
     code: str | None = None
     words: str | None = text.strip() or None
     try:
-        body: Any = response.json()
+        body: Any = decoded_json(response)
     except ValueError:
         body = None
     if isinstance(body, dict):
@@ -207,7 +216,7 @@ def malformed(what: str, detail: str | None = None) -> MalformedResponse:
 def json_body(response: httpx.Response) -> Any:
     """The parsed JSON of a successful answer, or MalformedResponse."""
     try:
-        return response.json()
+        return decoded_json(response)
     except ValueError as error:
         raise malformed("not JSON", response.text[:200]) from error
 

@@ -155,7 +155,7 @@ def _status(value: Any) -> int | None:
     """`status` is an int on some answers and a string on others."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     return None
 

@@ -9,6 +9,7 @@ and `Content-Type: application/vnd.api+json`, GETs included (else 415). Budgets:
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from satchel.domain.errors import (
 )
 from satchel.providers.http import (
     HeaderAuth,
+    decoded_json,
     error_for_response,
     make_api_client,
     send,
@@ -65,13 +67,13 @@ def reset_seconds(headers: httpx.Headers) -> float | None:
         seconds = float(value)
     except ValueError:
         return None
-    return seconds if seconds >= 0 else None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None  # not inf, not nan
 
 
 def productive_error(response: httpx.Response, *, write: bool = False) -> SatchelError:
     """The domain error for a Productive error answer whose body has been read."""
     try:
-        body: Any = response.json()
+        body: Any = decoded_json(response)
     except ValueError:
         body = None
     errors = read_errors(body)

@@ -111,7 +111,7 @@ def policy_expiry(fields: dict[str, str]) -> datetime | None:
     try:
         decoded = json.loads(base64.b64decode(policy + "=" * (-len(policy) % 4)))
         when = datetime.fromisoformat(str(decoded["expiration"]).replace("Z", "+00:00"))
-    except (binascii.Error, ValueError, KeyError, TypeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, RecursionError):
         return None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 

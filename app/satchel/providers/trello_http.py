@@ -26,7 +26,13 @@ from satchel.domain.errors import (
     TooLarge,
 )
 from satchel.domain.units import human_duration, human_limit
-from satchel.providers.http import HeaderAuth, error_for_response, malformed, network_error
+from satchel.providers.http import (
+    HeaderAuth,
+    decoded_json,
+    error_for_response,
+    malformed,
+    network_error,
+)
 from satchel.providers.pacing import Budget, PacedBudget, Pacer, announce_wait
 from satchel.providers.retries import RetryPolicy, retrying_rate_limits
 from satchel.storage.client import read_capped
@@ -110,7 +116,7 @@ def _path_of(response: httpx.Response) -> str:
 
 def _rate_code(response: httpx.Response) -> str:
     try:
-        body = response.json()
+        body = decoded_json(response)
     except ValueError:
         return ""
     code = body.get("error") if isinstance(body, dict) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -78,13 +79,14 @@ def parse_s3_error(body: bytes) -> S3Error:
 def retry_after_seconds(headers: httpx.Headers) -> float | None:
     """Retry-After as seconds (a delay or an HTTP date); None when absent or unreadable."""
     value = (headers.get("Retry-After") or "").strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # "²".isdigit() too, which float() refuses
+        seconds = float(value)
+        return seconds if math.isfinite(seconds) else None  # 400 digits make inf
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 _DENIED_CODES = {
