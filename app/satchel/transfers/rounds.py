@@ -17,6 +17,9 @@ class Round:
         self._list = items
         self._items: list[TransferItem] = []
         self._finished: dict[int, asyncio.Future[None]] = {}
+        #: "Round finished" was said: once per round, though the last items' states may turn
+        #: finished before each of them reports in (two runs ending together said it twice).
+        self._announced = False
         #: Bytes per second of the whole queue (every item's progress adds to it).
         self.throughput = Throughput()
 
@@ -32,12 +35,14 @@ class Round:
         if all(i.finished for i in others):
             others = []
         self._items = [*others, *items]
+        self._announced = False
 
     def finished(self, item: TransferItem) -> None:
         future = self._finished.pop(item.id, None)
         if future is not None and not future.done():
             future.set_result(None)
-        if self._items and all(i.finished for i in self._items):
+        if self._items and not self._announced and all(i.finished for i in self._items):
+            self._announced = True
             self._list.emit("round_finished", self.totals())
 
     async def wait(self, targets: Iterable[TransferItem]) -> None:
