@@ -11,7 +11,6 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEve
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -30,13 +29,13 @@ from satchel.models.thumbnails import ThumbnailCache
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.ui.about_dialog import AboutDialog
-from satchel.ui.accessible import described
 from satchel.ui.account_commands import AccountCommands
 from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.attachment_commands import AttachmentCommands
 from satchel.ui.card_picker import CardPickerDialog
 from satchel.ui.error_bar import ErrorBarWidget
 from satchel.ui.file_opening import OpenedFiles
+from satchel.ui.filter_box import FilterBox
 from satchel.ui.preview import PreviewPane
 from satchel.ui.tree_view import BoardTreeView
 from satchel.ui.upload_commands import UploadCommands
@@ -53,7 +52,6 @@ if TYPE_CHECKING:  # the transfer modules load after the window shows (start-up 
     from satchel.ui.transfer_commands import TransferCommands
 
 PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
-EXPAND_MS = 500  # while a crawl feeds the filter, open the paths to new matches this often
 
 
 def _asked(name: str) -> Any:
@@ -93,12 +91,7 @@ class MainWindow(QMainWindow):
         self.proxy.setSourceModel(self.model)
         self.tree = BoardTreeView()
         self.tree.setModel(self.proxy)
-        self.filter_edit = QLineEdit(
-            placeholderText="Filter by name (Ctrl+F)", clearButtonEnabled=True
-        )
-        described(
-            self.filter_edit, "Filter", "Show only rows whose name contains the text, at any depth"
-        )
+        self.filter_edit = FilterBox(self.tree, self.proxy, self.model)
         self.error_bar = ErrorBarWidget()
         self.pane = PreviewPane()
         self.attachments = AttachmentCommands(
@@ -108,8 +101,6 @@ class MainWindow(QMainWindow):
         self.selection = TreeSelection(self.tree, self.proxy, self.model)
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._preview_current)
-        self._expand_timer = QTimer(self, singleShot=True, interval=EXPAND_MS)
-        self._expand_timer.timeout.connect(self._expand_paths_to_matches)
 
         self._build_layout()
         self._build_menus_and_toolbar()
@@ -183,7 +174,7 @@ class MainWindow(QMainWindow):
         a.sign_in_again.triggered.connect(lambda: self._for_account(self.accounts.sign_in_again))
         a.remove_account.triggered.connect(lambda: self._for_account(self.accounts.remove_account))
         a.refresh.triggered.connect(self.refresh)
-        a.find.triggered.connect(self._focus_filter)
+        a.find.triggered.connect(self.filter_edit.focus_all)
         a.preview.triggered.connect(self.toggle_preview)
         a.open.triggered.connect(lambda: self._open_index(self.tree.currentIndex()))
         a.save_as.triggered.connect(lambda: self._for_attachment(self.uploads.save_as))
@@ -212,8 +203,6 @@ class MainWindow(QMainWindow):
         self.pane.setAcceptDrops(True)
         self.pane.installEventFilter(self)
 
-        self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
-        self.proxy.filter_applied.connect(lambda _text: self._expand_paths_to_matches())
         self.tree.preview_toggled.connect(self.toggle_preview)
         self.tree.open_requested.connect(self._open_index)
         self.tree.menu_requested.connect(self._on_tree_menu_requested)
@@ -368,24 +357,8 @@ class MainWindow(QMainWindow):
 
     # --- reactions ---------------------------------------------------------------------------
 
-    def _focus_filter(self) -> None:
-        self.filter_edit.setFocus()
-        self.filter_edit.selectAll()
-
-    def _on_filter_edit_text_changed(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
-        if text:
-            self.model.load_all(None)  # matches at any depth: load what is not loaded yet
-
-    def _expand_paths_to_matches(self) -> None:
-        # Only the paths to matches: expandAll would lay out every one of 25,000 rows.
-        for index in self.proxy.paths_to_matches():
-            self.tree.expand(index)
-
     def _on_model_loaded(self, _parent: QModelIndex) -> None:
         self.status.set_offline(False)  # the service answered
-        if self.proxy.filter_text():
-            self._expand_timer.start()  # a crawl loads thousands of nodes: expand once in a while
 
     def _on_tree_menu_requested(self, proxy_index: QModelIndex, position: QPoint) -> None:
         index = self.selection.source(proxy_index)
