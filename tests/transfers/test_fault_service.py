@@ -13,6 +13,7 @@ from satchel.providers.bearer import BearerProvider
 from satchel.transfers import Journal, State, TransferQueue
 from satchel.transfers.upload_run import MAX_RESTARTS
 from tests.support.sandbox import SandboxInfo, start_sandbox
+from tests.transfers.cli_runner import cli_env, run_satchel
 from tests.transfers.conftest import FAST_RETRY, ServiceView
 
 
@@ -64,3 +65,16 @@ def test_the_api_answers_faults_as_a_service_would(tmp_path: Path) -> None:
     unavailable = next(a for a in answers if a.status_code == 503)
     assert unavailable.headers["Retry-After"] == "1"
     assert unavailable.headers["Content-Type"] == "application/problem+json"
+
+
+def test_satchel_upload_exits_9_when_storage_refuses_every_policy(
+    always_expired: SandboxInfo, tmp_path: Path
+) -> None:
+    card = ServiceView(always_expired).new_card()
+    source = tmp_path / "refused.txt"
+    source.write_text("storage says no")
+    env = cli_env(always_expired, always_expired.tenants[0]["read_write_key"], tmp_path / "d")
+    result = run_satchel(env, "upload", card, str(source))
+    assert result.returncode == 9, result.stderr
+    assert "permission to upload ran out" in result.stderr
+    assert ServiceView(always_expired).on_card(card) == []

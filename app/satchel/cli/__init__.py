@@ -161,3 +161,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("satchel: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug: one line says so; --verbose shows the traceback
+        print(
+            f"satchel: unexpected failure ({type(error).__name__}: {log.redact(str(error))}). "
+            "This is a bug in Satchel: please report it, with the output of --verbose.",
+            file=sys.stderr,
+        )
+        if args.verbose:
+            import traceback
+
+            print(log.redact(traceback.format_exc()), file=sys.stderr)
+        return 1
