@@ -14,8 +14,9 @@ import tempfile
 from pathlib import Path
 
 from satchel import log, paths
+from satchel.cli.context import open_workspace
 from satchel.cli.format import human_size
-from satchel.domain.model import Attachment, Board, BoardList, Card, Node
+from satchel.domain.model import Account, Attachment, Board, BoardList, Card, Node
 from satchel.local_service import start_local_service
 from satchel.providers.base import Provider
 
@@ -68,15 +69,16 @@ def run(_args: argparse.Namespace) -> int:
         log.register_secret(tenant["read_write_key"])
         print(f"Demo service at {service.base_url}, storage at {service.s3_endpoint}.")
 
-        from satchel.providers.bearer import BearerProvider
-
         async def session() -> None:
-            provider = BearerProvider(service.base_url, tenant["read_write_key"])
+            # The demo tenant: a transient account of a workspace of its own (nothing saved).
+            workspace = open_workspace()
+            account = Account("Demo", "bearer", service.base_url)
+            workspace.add_transient(account, tenant["read_write_key"])
             try:
                 with tempfile.TemporaryDirectory() as workdir:
-                    await _tour(provider, Path(workdir))
+                    await _tour(workspace.provider(account.name), Path(workdir))
             finally:
-                await provider.aclose()
+                await workspace.aclose()
 
         asyncio.run(session())
     finally:
