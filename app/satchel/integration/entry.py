@@ -6,9 +6,6 @@ file name, so the shell matches running windows to the menu entry.
 
 from __future__ import annotations
 
-import shlex
-from xml.sax.saxutils import escape
-
 from satchel import __version__
 
 APP_ID = "io.github.satchel.Satchel"
@@ -70,6 +67,8 @@ def desktop_entry(launcher: list[str]) -> str:
 
 def metainfo() -> str:
     """AppStream metainfo: what software centres show, with the screenshots and release."""
+    from xml.sax.saxutils import escape  # here: the window imports APP_ID at start-up
+
     shots = "\n".join(
         f"""    <screenshot{' type="default"' if n == 0 else ""}>
       <caption>{escape(caption)}</caption>
@@ -118,8 +117,3 @@ def metainfo() -> str:
   </releases>
 </component>
 """
-
-
-def launcher_words(launcher: list[str]) -> str:
-    """The launcher as a person would type it (for messages)."""
-    return shlex.join(launcher)

@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from satchel import paths
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Account, Attachment, Board, BoardList, Card
-from satchel.transfers.items import State
-from satchel.transfers.naming import safe_local_name
 from satchel.ui.attachment_commands import AttachmentCommands
 from satchel.ui.clipboard_files import files_to_attach
 from satchel.ui.drag_out import DragOutMimeData, Fetch
@@ -126,6 +124,10 @@ class UploadCommands(QObject):
 
     async def _fetch_dragged(self, account: str, node: Attachment | Card) -> list[Path]:
         """Through the download queue (it shows in Transfers), into a fresh folder."""
+        # Here, not at the top: the transfer modules load after the window shows.
+        from satchel.transfers.items import State
+        from satchel.transfers.naming import safe_local_name
+
         assert self.transfers is not None
         queue = self.transfers.queue
         staging = paths.cache_dir() / DRAG_OUT_DIR / uuid.uuid4().hex
