@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import os
 import signal
@@ -165,8 +166,28 @@ if sys.platform == "win32":
     def _signal_group(pid: int, *, hard: bool) -> None:
         raise NotImplementedError("no process groups to signal on Windows: see force_stop")
 
+    from ctypes import wintypes
+
+    @functools.cache
     def _kernel32() -> ctypes.WinDLL:
-        return ctypes.WinDLL("kernel32", use_last_error=True)
+        """kernel32 with the signatures used here (handles are pointer-sized, not int)."""
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        signatures: dict[str, tuple[Any, list[Any]]] = {
+            "GetConsoleWindow": (wintypes.HWND, []),
+            "CreateJobObjectW": (wintypes.HANDLE, [wintypes.LPVOID, wintypes.LPCWSTR]),
+            "SetInformationJobObject": (
+                wintypes.BOOL,
+                [wintypes.HANDLE, ctypes.c_int, wintypes.LPVOID, wintypes.DWORD],
+            ),
+            "OpenProcess": (wintypes.HANDLE, [wintypes.DWORD, wintypes.BOOL, wintypes.DWORD]),
+            "AssignProcessToJobObject": (wintypes.BOOL, [wintypes.HANDLE, wintypes.HANDLE]),
+            "TerminateJobObject": (wintypes.BOOL, [wintypes.HANDLE, wintypes.UINT]),
+            "CloseHandle": (wintypes.BOOL, [wintypes.HANDLE]),
+        }
+        for name, (result, arguments) in signatures.items():
+            function = getattr(kernel32, name)
+            function.restype, function.argtypes = result, arguments
+        return kernel32
 
     def _has_console() -> bool:
         return bool(_kernel32().GetConsoleWindow())
