@@ -51,13 +51,18 @@ class BatchWriter:
     write is slow (the disk pushes back), the rest go to a worker thread, one batch
     in flight, so the loop (the UI's, under qasync) is never held up for long.
     Each batch is one `writev` (one joined `write` on Windows), not one call per
-    piece. A threaded write that is fast
-    again sends the next ones back inline.
+    piece. A threaded write that is fast again sends the next ones back inline.
     """
 
     def __init__(self, file: BinaryIO) -> None:
         self._file = file
         self._fd = file.fileno()
+        if sys.platform == "win32":
+            # A descriptor from os.open is in text mode there: os.write would turn every
+            # \n into \r\n. Files opened with "b" are binary already; this makes sure.
+            import msvcrt
+
+            msvcrt.setmode(self._fd, os.O_BINARY)
         self._threaded = False
         self._in_flight: asyncio.Future[None] | None = None
         # Held while a batch is written; `close()` takes it, so the descriptor is
