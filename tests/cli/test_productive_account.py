@@ -7,6 +7,7 @@ holds it, nor a URL built with it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -92,3 +93,12 @@ def test_a_whole_session_never_leaves_the_token_anywhere(
                 assert demo.token not in path.name
     keyring = (tmp_path / "keyring.json").read_text()
     assert demo.token in keyring  # where it belongs, and only there
+    # The demo task is shared with other tests that read its attachments: leave it as found.
+    asyncio.run(_delete_attachment(demo, card_id, attachment_id))
+
+
+async def _delete_attachment(demo: ProductiveDemo, card_id: str, attachment_id: str) -> None:
+    async with demo.provider() as provider:
+        for attachment in await provider.list_attachments(card_id):
+            if attachment.id == attachment_id:
+                await provider.delete(attachment)
