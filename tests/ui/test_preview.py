@@ -17,14 +17,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from satchel.domain.file_kinds import PreviewKind, file_kind
 from satchel.domain.model import Attachment
 from satchel.providers.bearer import BearerProvider
 from satchel.sandbox.demo_files import DEMO_FILES
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.preview import PreviewPage, PreviewPane
 from satchel.ui.preview.image_view import read_image
-from satchel.ui.preview.kinds import PreviewKind, preview_kind
-from satchel.ui.preview.pane import image_formats
 from satchel.ui.preview.text_source import decode
 from tests.support.sandbox import SandboxInfo
 
@@ -478,7 +477,7 @@ async def test_error_page_offers_to_try_again(pane: PreviewPane, tmp_path: Path)
 def test_the_viewer_is_chosen_by_extension_then_type(
     qapp: QApplication, content_type: str, name: str, kind: PreviewKind
 ) -> None:
-    assert preview_kind(content_type, name, image_formats()) is kind
+    assert file_kind(name, content_type).preview is kind
 
 
 def test_a_cap_never_splits_a_character() -> None:

@@ -7,12 +7,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from satchel.domain.file_names import plain_name
+
 
 class NodeKind(StrEnum):
     BOARD = "board"
     LIST = "list"
     CARD = "card"
     ATTACHMENT = "attachment"
+
+
+def _show_plainly(node: object) -> None:
+    """Names come from other people: no invisible characters may reach a label or a file."""
+    for name in ("name", "file_name"):
+        value = getattr(node, name, None)
+        if value:
+            object.__setattr__(node, name, plain_name(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,9 @@ class Board:
     closed: bool = False
     kind: NodeKind = field(default=NodeKind.BOARD, init=False)
 
+    def __post_init__(self) -> None:
+        _show_plainly(self)
+
 
 @dataclass(frozen=True, slots=True)
 class BoardList:
@@ -77,6 +90,9 @@ class BoardList:
     updated_at: datetime | None = None
     closed: bool = False
     kind: NodeKind = field(default=NodeKind.LIST, init=False)
+
+    def __post_init__(self) -> None:
+        _show_plainly(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +105,9 @@ class Card:
     updated_at: datetime | None = None
     closed: bool = False
     kind: NodeKind = field(default=NodeKind.CARD, init=False)
+
+    def __post_init__(self) -> None:
+        _show_plainly(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +135,9 @@ class Attachment:
     file_name: str | None = None
     previews: tuple[Preview, ...] = ()
     kind: NodeKind = field(default=NodeKind.ATTACHMENT, init=False)
+
+    def __post_init__(self) -> None:
+        _show_plainly(self)
 
     @property
     def is_link(self) -> bool:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum, StrEnum
-from pathlib import PurePosixPath
 
 from PySide6.QtCore import Qt
 
 from satchel.domain import units
+from satchel.domain.file_kinds import file_kind
 from satchel.domain.model import Account, Attachment, Board, BoardList, Card, Node
 
 _USER = int(Qt.ItemDataRole.UserRole)
@@ -88,9 +88,6 @@ _TYPE_TEXT = {
     RowKind.LIST: "List",
     RowKind.CARD: "Card",
 }
-_ARCHIVES = {"zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar"}
-_ARCHIVE_TYPES = {"application/zip", "application/x-tar", "application/gzip", "application/x-7z"}
-_TEXTS = {"txt", "md", "markdown", "csv", "json", "log", "xml", "yaml", "yml", "html"}
 
 
 def kind_of(item: Account | Node) -> RowKind:
@@ -134,14 +131,4 @@ def icon_name(kind: RowKind, item: object, *, signed_out: bool = False) -> str:
         return kind.value
     if item.is_link:
         return "link"
-    media = item.content_type.split(";", 1)[0].strip().lower()
-    suffix = PurePosixPath(item.local_name).suffix.lower().lstrip(".")
-    if media.startswith("image/"):
-        return "image"
-    if media == "application/pdf" or suffix == "pdf":
-        return "pdf"
-    if suffix in _ARCHIVES or media in _ARCHIVE_TYPES:
-        return "archive"
-    if media.startswith("text/") or media == "application/json" or suffix in _TEXTS:
-        return "text"
-    return "file"
+    return file_kind(item.local_name, item.content_type).icon

@@ -5,54 +5,22 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-#: Most file systems take 255 bytes per name; leave room for " (99)" and a partial suffix.
-_NAME_BYTES = 200
-_DOUBLE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_SEPARATORS = re.compile(r"[/\\]")
+from satchel.domain.file_names import safe_file_name, same_name_key, split_extension
 
 
 def safe_local_name(name: str, fallback: str = "attachment") -> str:
-    """The service's name as a single path component, as close to the original as possible.
-
-    Path separators become "_", line breaks and other control characters a space;
-    non-ASCII letters and spaces stay. "." and ".." (and empty names) get `fallback`.
-    """
-    cleaned = _CONTROL.sub(" ", _SEPARATORS.sub("_", name)).strip()
-    if cleaned in {"", ".", ".."}:
-        cleaned = fallback
-    return _shorten(cleaned)
-
-
-def _split(name: str) -> tuple[str, str]:
-    lowered = name.lower()
-    for suffix in _DOUBLE_SUFFIXES:
-        if lowered.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)], name[-len(suffix) :]
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem:  # no extension, or a hidden file such as ".bashrc"
-        return name, ""
-    return stem, "." + extension
-
-
-def _shorten(name: str) -> str:
-    if len(name.encode("utf-8")) <= _NAME_BYTES:
-        return name
-    stem, suffix = _split(name)
-    budget = max(_NAME_BYTES - len(suffix.encode("utf-8")), 16)
-    stem = stem.encode("utf-8")[:budget].decode("utf-8", "ignore")
-    return stem + suffix
+    """The service's name as a single path component valid on every platform (see file_names)."""
+    return safe_file_name(name, fallback)
 
 
 def numbered(name: str, number: int) -> str:
     """ "report.pdf", 2 -> "report (2).pdf"; "a.tar.gz", 3 -> "a (3).tar.gz"."""
     if number < 2:
         return name
-    stem, suffix = _split(name)
+    stem, suffix = split_extension(name)
     return f"{stem} ({number}){suffix}"
 
 
@@ -67,14 +35,30 @@ def candidates(folder: Path, name: str) -> Iterator[Path]:
 def case_key(path: Path) -> str:
     """`path` as a file system that ignores case sees it (Windows; macOS by default): two
     names that differ only in case are one file there, so Satchel keeps them apart
-    everywhere (a folder synced between machines stays valid)."""
-    return str(path).casefold()
+    everywhere (a folder synced between machines stays valid). Unicode normalisation
+    folds too: "Café" typed on a Mac and on Windows is one name."""
+    return same_name_key(str(path))
+
+
+def names_in(folder: Path) -> set[str]:
+    """The folder's entries as `same_name_key`s: what Windows or macOS would see as taken."""
+    try:
+        return {same_name_key(entry.name) for entry in folder.iterdir()}
+    except OSError:
+        return set()
 
 
 def free_path(folder: Path, name: str, taken: Callable[[Path], bool]) -> Path:
-    """The first candidate that neither exists nor is `taken` (reserved by another item)."""
+    """The first candidate that neither exists nor is `taken` (reserved by another item).
+
+    Names that differ only by case or Unicode normalisation count as the same name, as
+    they do on Windows and macOS, so a queue made here behaves the same there.
+    """
+    present = names_in(folder)
     for path in candidates(folder, name):
-        if not path.exists() and not path.is_symlink() and not taken(path):
+        if same_name_key(path.name) in present or path.is_symlink():
+            continue
+        if not path.exists() and not taken(path):
             return path
     raise AssertionError("unreachable")
 

@@ -5,18 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from satchel.domain import units
-from satchel.ui.preview.kinds import extension, media_type
-
-_KIND_NAMES = {
-    "application/pdf": "PDF document",
-    "application/zip": "ZIP archive",
-    "application/json": "JSON",
-    "application/octet-stream": "Binary file",
-    "text/plain": "Plain text",
-    "text/markdown": "Markdown",
-    "text/csv": "CSV table",
-    "text/uri-list": "Link",
-}
+from satchel.domain.file_kinds import file_kind
 
 
 def human_size(size: float | None) -> str:
@@ -32,12 +21,4 @@ def human_time(moment: datetime | None) -> str:
 
 def kind_name(content_type: str, name: str) -> str:
     """`PNG image`, `PDF document`, or the type as the service said it."""
-    kind = media_type(content_type)
-    if kind in _KIND_NAMES:
-        return _KIND_NAMES[kind]
-    if kind.startswith("image/"):
-        return f"{kind.split('/', 1)[1].removeprefix('x-').split('+')[0].upper()} image"
-    ext = extension(name)
-    if not kind and ext:
-        return f"{ext.upper()} file"
-    return kind or "unknown"
+    return file_kind(name, content_type).type_name

@@ -14,16 +14,21 @@ from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QImageReader
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from satchel.domain.file_kinds import (
+    PreviewKind,
+    charset,
+    extension,
+    file_kind,
+    is_code,
+    media_type,
+)
 from satchel.domain.model import Attachment
 from satchel.models.csv_table import read_csv
 from satchel.ui.preview.csv_view import CsvView
 from satchel.ui.preview.facts_view import FactsView
 from satchel.ui.preview.image_view import ImageDecodeError, ImageView
-from satchel.ui.preview.kinds import PreviewKind, charset, extension, is_code, media_type
-from satchel.ui.preview.kinds import preview_kind as kind_of
 from satchel.ui.preview.pdf_view import PdfLoadError, PdfView
 from satchel.ui.preview.status_views import EmptyView, ErrorView, LoadingView
 from satchel.ui.preview.text_source import NotText, capped_note, pretty_json, read_text
@@ -45,18 +50,6 @@ class PreviewPage(StrEnum):
     MARKDOWN = "markdown"
     CSV = "csv"
     FACTS = "facts"
-
-
-_IMAGE_FORMATS: frozenset[str] | None = None
-
-
-def image_formats() -> frozenset[str]:
-    """The extensions Qt's image plugins decode (PDF goes to the PDF viewer instead)."""
-    global _IMAGE_FORMATS
-    if _IMAGE_FORMATS is None:
-        found = {bytes(f.data()).decode().lower() for f in QImageReader.supportedImageFormats()}
-        _IMAGE_FORMATS = frozenset(found - {"pdf"})
-    return _IMAGE_FORMATS
 
 
 class PreviewPane(QWidget):
@@ -157,7 +150,7 @@ class PreviewPane(QWidget):
         """Show the fetched file in the viewer its type calls for."""
         self._release()
         self._attachment = attachment
-        kind = kind_of(attachment.content_type, attachment.local_name, image_formats())
+        kind = file_kind(attachment.local_name, attachment.content_type).preview
         try:
             page = self._load(kind, attachment, path)
         except (ImageDecodeError, PdfLoadError, NotText, csv.Error, ValueError) as error:
