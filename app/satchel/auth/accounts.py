@@ -10,6 +10,7 @@ from pathlib import Path
 
 from satchel.domain.errors import NotFound, UsageError
 from satchel.domain.model import Account
+from satchel.local_files import private_folder, sync_folder
 
 ACCOUNTS_FILE = "accounts.json"
 
@@ -41,13 +42,16 @@ class AccountStore:
         ]
 
     def save(self, accounts: list[Account]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
         payload = json.dumps({"accounts": [asdict(a) for a in accounts]}, indent=2)
         handle, temp_name = tempfile.mkstemp(dir=self.path.parent, prefix=".accounts-")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as temp:
                 temp.write(payload)
+                temp.flush()
+                os.fsync(temp.fileno())  # on the disk before it replaces the old list
             Path(temp_name).replace(self.path)
+            sync_folder(self.path.parent)
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from satchel import __version__, log, tuning
 from satchel.domain.errors import SatchelError
+from satchel.domain.file_names import terminal_lines
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,9 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except SatchelError as error:
-        print(f"satchel: {error.message}", file=sys.stderr)
+        print(f"satchel: {terminal_lines(error.message)}", file=sys.stderr)
         if error.detail and args.verbose:
-            print(f"satchel: the service said: {log.redact(error.detail)}", file=sys.stderr)
+            said = terminal_lines(log.redact(error.detail))
+            print(f"satchel: the service said: {said}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("satchel: interrupted", file=sys.stderr)

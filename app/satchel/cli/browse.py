@@ -10,6 +10,7 @@ from datetime import datetime
 from satchel.cli.context import add_account_option, run_with_provider
 from satchel.cli.format import human_size
 from satchel.domain.errors import NotFound
+from satchel.domain.file_names import terminal_text
 from satchel.domain.model import Attachment, Node
 from satchel.providers.base import Provider
 
@@ -53,7 +54,8 @@ def _ls(args: argparse.Namespace) -> int:
             print(json.dumps(_jsonable(node), ensure_ascii=False, default=str))
         elif isinstance(node, Attachment):
             size = "link" if node.is_link else human_size(node.size)
-            print(f"{node.id}\t{size}\t{node.content_type}\t{node.name}")
+            fields = (node.id, size, node.content_type, node.name)
+            print("\t".join(terminal_text(field) for field in fields))
         else:
-            print(f"{node.id}\t{node.kind}\t{node.name}")
+            print("\t".join(terminal_text(field) for field in (node.id, node.kind, node.name)))
     return 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from satchel.cli.format import human_size
 from satchel.cli.queue_support import Work, drive_queue, open_journal
 from satchel.domain.errors import NotFound
+from satchel.domain.file_names import terminal_text
 from satchel.transfers import DEFAULT_CONCURRENCY, Journal, State, TransferItem, TransferQueue
 from satchel.transfers.owners import FOLDER_NAME, owner_alive
 
@@ -88,10 +89,10 @@ def _list(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(_as_json(row), ensure_ascii=False))
             continue
-        name = item.name.replace("\n", "\\n")
+        name = terminal_text(item.name)
         line = f"{item.id}\t{item.direction.value}\t{_state(row)}\t{human_size(item.size)}\t{name}"
         if item.error and item.state is State.FAILED:
-            line += f"\t{item.error}"
+            line += f"\t{terminal_text(item.error)}"
         print(line)
     return 0
 

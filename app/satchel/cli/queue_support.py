@@ -13,6 +13,7 @@ from satchel import paths
 from satchel.cli.context import open_workspace
 from satchel.cli.format import human_duration, human_size
 from satchel.domain.errors import Cancelled, SignInRequired, UsageError
+from satchel.domain.file_names import terminal_lines, terminal_text
 from satchel.providers.base import Provider
 from satchel.stop_signals import run_until_stopped
 from satchel.transfers import (
@@ -80,7 +81,7 @@ class LandedPrinter(TransferListener):
             return
         self._printed.add(item.id)
         shown = item.name if item.direction is Direction.UPLOAD else str(item.local_path)
-        self._stream.write(f"{item.attachment_id}\t{shown}\n")
+        self._stream.write(f"{item.attachment_id}\t{terminal_text(shown)}\n")
         self._stream.flush()
 
 
@@ -130,7 +131,7 @@ def report(items: Sequence[TransferItem], stream: TextIO = sys.stderr) -> int:
             reason, item_code = item.error or "failed", item.error_code or 1
         else:
             reason, item_code = f"not finished ({item.state.value})", 1
-        stream.write(f"satchel: {item.local_path}: {reason}\n")
+        stream.write(f"satchel: {terminal_text(str(item.local_path))}: {terminal_lines(reason)}\n")
         code = code or item_code
     if failed:
         verb = "uploaded" if all(i.direction is Direction.UPLOAD for i in items) else "done"

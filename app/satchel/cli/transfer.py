@@ -15,7 +15,8 @@ from satchel.cli.context import (
 )
 from satchel.cli.format import ProgressBar, human_duration, human_size
 from satchel.cli.queue_support import drive_queue
-from satchel.domain.errors import Rejected, UsageError
+from satchel.domain.errors import AlreadyThere, Rejected, UsageError
+from satchel.domain.file_names import safe_file_name, terminal_text
 from satchel.domain.model import Attachment
 from satchel.providers.base import Provider
 from satchel.transfers import DEFAULT_CONCURRENCY
@@ -77,32 +78,32 @@ def _upload(args: argparse.Namespace) -> int:
     )
 
 
-def _destination(attachment: Attachment, output: Path | None) -> Path:
-    name = Path(attachment.local_name.replace("\n", " ")).name or attachment.id
-    if output is None:
-        target = Path.cwd() / name
-        if target.exists():
-            raise UsageError(f"{target} already exists; choose another name with -o FILE.")
-        return target
-    if output.is_dir():
-        return output / name
-    return output
+def _destination(attachment: Attachment, output: Path | None) -> tuple[Path, bool]:
+    """Where to save, and whether a file there may be replaced: only one `-o FILE` names."""
+    if output is not None and not output.is_dir():
+        return output, True
+    folder = Path.cwd() if output is None else output
+    target = folder / safe_file_name(attachment.local_name, fallback=attachment.id)
+    if target.exists() or target.is_symlink():  # told early; the final move checks again
+        raise AlreadyThere(f"{target} already exists; choose another name with -o FILE.")
+    return target, False
 
 
 def _get(args: argparse.Namespace) -> int:
     async def work(provider: Provider) -> Path:
         attachment = await provider.get_attachment(args.attachment)
         if attachment.is_link:
-            raise Rejected(f"{attachment.name!r} is a link, not a file: {attachment.link_url}")
-        dest = _destination(attachment, args.output)
-        bar = ProgressBar(attachment.name)
+            raise Rejected(f"“{attachment.name}” is a link, not a file: {attachment.link_url}")
+        dest, replace = _destination(attachment, args.output)
+        bar = ProgressBar(terminal_text(attachment.name))
         try:
-            return await provider.download(attachment, dest, progress=bar.update)
+            return await provider.download(attachment, dest, progress=bar.update, replace=replace)
         finally:
             bar.finish()
 
     saved = run_with_provider(args, work)
-    print(f"Saved {saved} ({human_size(saved.stat().st_size)}).", file=sys.stderr)
+    shown = terminal_text(str(saved))
+    print(f"Saved {shown} ({human_size(saved.stat().st_size)}).", file=sys.stderr)
     return 0
 
 

@@ -115,6 +115,10 @@ class LocalFileError(SatchelError):
     exit_code = 10
 
 
+class AlreadyThere(UsageError):
+    """A download would replace a file that is there, and nobody asked for that."""
+
+
 class FileChanged(LocalFileError):
     pass
 

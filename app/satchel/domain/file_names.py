@@ -29,6 +29,7 @@ _RESERVED_STEMS = frozenset(
     {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"}
     | {f"{device}{n}" for device in ("com", "lpt") for n in (*"123456789", "¹", "²", "³")}
 )
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _DOUBLE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
 
 
@@ -84,10 +85,17 @@ def terminal_text(name: str) -> str:
     for character in name:
         if character == " " or character.isprintable():
             out.append(character)
+        elif character in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[character])
         else:
             code = ord(character)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
     return "".join(out)
+
+
+def terminal_lines(text: str) -> str:
+    """A message for a terminal: its own line breaks kept, everything else as in terminal_text."""
+    return "\n".join(terminal_text(line) for line in text.split("\n"))
 
 
 def split_extension(name: str) -> tuple[str, str]:

@@ -111,9 +111,10 @@ class Provider(ABC):
         dest: Path,
         *,
         progress: ProgressCallback = no_progress,
+        replace: bool = True,
     ) -> Path:
-        """Save the attachment's content at `dest` (replaced only when complete), through a
-        freshly resolved link fetched by the clean storage client."""
+        """Save the attachment's content at `dest` (replaced only when complete, and only
+        with `replace`), through a freshly resolved link fetched by the clean storage client."""
         if attachment.is_link:
             raise UsageError(
                 f"“{attachment.name}” is a link to a web page, not a file: open it instead."
@@ -124,6 +125,7 @@ class Provider(ABC):
             dest,
             expected_size=attachment.size,
             progress=progress,
+            replace=replace,
         )
 
     async def open_file(self, attachment: Attachment, headers: dict[str, str]) -> httpx.Response:

@@ -337,6 +337,7 @@ class TrelloProvider(Provider):
         dest: Path,
         *,
         progress: ProgressCallback = no_progress,
+        replace: bool = True,
     ) -> Path:
         """The file from its `/download/` route: Trello's 302 or the bytes themselves."""
         if attachment.is_link:
@@ -344,7 +345,7 @@ class TrelloProvider(Provider):
                 f"“{attachment.name}” is a link to a web page, not a file: open it instead."
             )
         response = await self.open_file(attachment, {"Accept-Encoding": "identity"})
-        return await save_answer(response, dest, attachment.size, progress)
+        return await save_answer(response, dest, attachment.size, progress, replace=replace)
 
     async def open_file(self, attachment: Attachment, headers: dict[str, str]) -> httpx.Response:
         """A streamed answer holding the file: the route's own 200, or its 302's target

@@ -29,6 +29,7 @@ from typing import Protocol
 from satchel.domain.errors import LocalFileError
 from satchel.domain.model import Attachment
 from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.local_files import private_folder
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class ContentCache:
 
     def _make_root(self) -> None:
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            private_folder(self.root)
         except OSError as error:
             raise LocalFileError(
                 f"Satchel cannot keep previews in “{self.root}” "

@@ -21,9 +21,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from satchel.domain.errors import DiskFull, IntegrityError, LinkExpired, LocalFileError
+from satchel.domain.errors import (
+    AlreadyThere,
+    DiskFull,
+    IntegrityError,
+    LinkExpired,
+    LocalFileError,
+)
 from satchel.domain.model import ResolvedLink
 from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.local_files import create_new, finish_download, link_new
 from satchel.storage.client import open_storage_get, read_capped
 from satchel.storage.file_writer import BatchWriter
 from satchel.storage.s3_answers import (
@@ -76,6 +83,15 @@ def declared_size(response: httpx.Response) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def longer_than_said(dest: Path, expected: int) -> IntegrityError:
+    """The body went on past its size: cut off there, not written to the end of the disk."""
+    return IntegrityError(
+        f"The file storage sent more than the {expected:,} bytes of “{dest.name}” it said "
+        "it would; the download was stopped. Try again later.",
+        detail=f"more than {expected} bytes",
+    )
+
+
 def size_mismatch(dest: Path, expected: int, got: int) -> IntegrityError:
     return IntegrityError(
         f"“{dest.name}” did not arrive whole ({got} bytes of {expected}). Download it again.",
@@ -91,11 +107,13 @@ async def download_to_file(
     expected_size: int | None = None,
     progress: ProgressCallback = no_progress,
     clock: Callable[[], datetime] = _utc_now,
+    replace: bool = True,
 ) -> Path:
     """Fetch what `resolve()` links to into `dest`; returns `dest`.
 
     `client` must be a clean storage client (no credentials). `expected_size`, when
-    known (the service's record), must match what arrives.
+    known (the service's record), must match what arrives. With `replace=False` a file
+    already at `dest` (or one that appears meanwhile) is never replaced: AlreadyThere.
     """
     link = await resolve()
     resolved_again = False
@@ -109,7 +127,7 @@ async def download_to_file(
             link, resolved_again = await resolve(), True
             continue
         try:
-            return await _fetch(client, link, dest, expected_size, progress)
+            return await _fetch(client, link, dest, expected_size, progress, replace=replace)
         except LinkExpired:
             if resolved_again:
                 raise
@@ -123,10 +141,12 @@ async def _fetch(
     dest: Path,
     expected_size: int | None,
     progress: ProgressCallback,
+    *,
+    replace: bool,
 ) -> Path:
     # The bytes as stored: no on-the-fly compression, so sizes compare as they are.
     response = await open_storage_get(client, link.url, {"Accept-Encoding": "identity"})
-    return await save_answer(response, dest, expected_size, progress)
+    return await save_answer(response, dest, expected_size, progress, replace=replace)
 
 
 async def save_answer(
@@ -134,6 +154,8 @@ async def save_answer(
     dest: Path,
     expected_size: int | None,
     progress: ProgressCallback = no_progress,
+    *,
+    replace: bool = True,
 ) -> Path:
     """Save a streamed answer holding a file at `dest`, checked; the answer is closed.
 
@@ -149,7 +171,7 @@ async def save_answer(
         if declared is not None and expected_size is not None and declared != expected_size:
             raise size_mismatch(dest, expected_size, declared)
         expected = expected_size if expected_size is not None else declared
-        return await _save(response, dest, expected, progress)
+        return await _save(response, dest, expected, progress, replace=replace)
     except httpx.TransportError as error:
         raise storage_network_error(error) from None
     finally:
@@ -157,24 +179,34 @@ async def save_answer(
 
 
 async def _save(
-    response: httpx.Response, dest: Path, expected: int | None, progress: ProgressCallback
+    response: httpx.Response,
+    dest: Path,
+    expected: int | None,
+    progress: ProgressCallback,
+    *,
+    replace: bool,
 ) -> Path:
-    """Stream the body to a temporary file beside `dest`, check it, rename it into place."""
+    """Stream the body to a temporary file beside `dest`, check it, move it into place."""
     temp = _temp_path(dest)
     try:
-        file = temp.open("xb")
+        file = create_new(temp)
     except OSError as error:
         raise write_error(dest, error) from None
     writer = BatchWriter(file)
     try:
         try:
             done = await write_body(response, writer, 0, expected, progress)
+        except BodyTooLong as error:
+            raise longer_than_said(dest, error.args[0]) from None
         finally:
             writer.close()
         if expected is not None and done != expected:
             raise size_mismatch(dest, expected, done)
         progress(done, done)
-        temp.replace(dest)
+        _place(temp, dest, replace=replace)
+    except AlreadyThere:
+        _remove(temp)
+        raise
     except OSError as error:
         _remove(temp)
         raise write_error(dest, error) from None
@@ -193,12 +225,18 @@ async def write_body(
 ) -> int:
     """The one write loop of both downloads: the body after the first `done` bytes, in
     batches of CHUNK_SIZE, progress per batch. What arrived before a break is written
-    too (a resumable download keeps it; a plain one removes its temporary file).
-    Returns the bytes in the file."""
+    too (a resumable download keeps it; a plain one removes its temporary file), and
+    synced to the disk. Returns the bytes in the file.
+
+    A body that goes on past `expected` is cut off there: BodyTooLong (nothing past
+    `expected` is written), never a file that fills the disk.
+    """
     batch: list[bytes] = []
     batched = 0
     try:
         async for piece in response.aiter_raw():
+            if expected is not None and done + batched + len(piece) > expected:
+                raise BodyTooLong(expected)
             batch.append(piece)
             batched += len(piece)
             if batched >= CHUNK_SIZE:
@@ -209,8 +247,27 @@ async def write_body(
     finally:
         await writer.write(batch)
         done += batched
-        await writer.flush()
+        await writer.sync()
     return done
+
+
+class BodyTooLong(Exception):
+    """The storage host sent more than the size it (or the service) said."""
+
+
+def _place(temp: Path, dest: Path, *, replace: bool) -> None:
+    if replace:
+        temp.replace(dest)
+    else:
+        try:
+            link_new(temp, dest)
+        except FileExistsError:
+            raise AlreadyThere(
+                f"{dest} already exists; Satchel does not replace it. "
+                "Choose another name with -o FILE, or move that file away."
+            ) from None
+        _remove(temp)
+    finish_download(dest)
 
 
 def _remove(temp: Path) -> None:

@@ -102,6 +102,15 @@ class BatchWriter:
         if in_flight is not None:
             await in_flight
 
+    async def sync(self) -> None:
+        """Wait for every batch, then flush them to the disk (in a thread: it may take a while)."""
+        await self.flush()
+        await asyncio.get_running_loop().run_in_executor(None, self._sync)
+
+    def _sync(self) -> None:
+        with self._lock:
+            os.fsync(self._fd)
+
     def close(self) -> None:
         """Close the file once no batch is being written; a batch not yet started never is."""
         if self._in_flight is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import stat
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -21,9 +22,12 @@ import httpx
 
 from satchel.domain.errors import IntegrityError
 from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.local_files import create_new, open_existing
 from satchel.storage.client import read_capped
 from satchel.storage.download import (
+    BodyTooLong,
     declared_size,
+    longer_than_said,
     size_mismatch,
     write_body,
     write_error,
@@ -48,15 +52,20 @@ Opener = Callable[[dict[str, str]], Awaitable[httpx.Response]]
 
 
 def _size_of(path: Path) -> int:
+    """What a partial file holds; anything but a plain file of ours (a link) starts over."""
     try:
-        return path.stat().st_size
+        facts = path.lstat()
     except FileNotFoundError:
         return 0
+    if not stat.S_ISREG(facts.st_mode):
+        _start_over(path)
+        return 0
+    return facts.st_size
 
 
 def _touch(path: Path) -> None:
     try:
-        path.touch()
+        _open(path, 0).close()
     except OSError as error:
         raise write_error(path, error) from None
 
@@ -165,7 +174,11 @@ async def _receive(
 
 def _open(partial: Path, have: int) -> BinaryIO:
     try:
-        file = partial.open("r+b" if have else "wb")
+        if have:
+            file = open_existing(partial)
+        else:  # a fresh start: whatever is there (even a planted link) goes first
+            _start_over(partial)
+            file = create_new(partial)
         file.truncate(have)  # drop anything past what was checked
         file.seek(have)
     except OSError as error:
@@ -187,5 +200,9 @@ async def _append(
         return await write_body(response, writer, have, expected, progress)
     except OSError as error:
         raise write_error(partial, error) from None
+    except BodyTooLong as error:
+        writer.close()
+        _start_over(partial)  # which bytes are the file's is anybody's guess
+        raise longer_than_said(partial, error.args[0]) from None
     finally:
         writer.close()

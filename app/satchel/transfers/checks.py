@@ -14,6 +14,7 @@ from pathlib import Path
 
 from satchel.domain import units
 from satchel.domain.errors import FileChanged, LocalFileError, TooLarge
+from satchel.domain.file_names import terminal_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,7 @@ def human_size(size: int) -> str:
 
 def _shown(path: Path) -> str:
     # The name as the person wrote it; a newline in it would break a one-line message.
-    return path.name.replace("\n", "\\n") or str(path)
+    return terminal_text(path.name) or str(path)
 
 
 def _stat_error(path: Path, error: OSError) -> LocalFileError:

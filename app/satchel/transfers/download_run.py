@@ -81,4 +81,5 @@ class DownloadRun:
         await self.context.commit(
             item,
             ("local_path", "partial_path", "state", "step", "error", "error_code", "error_kind"),
+            durable=True,  # "saved" must survive a power cut, as the file itself does
         )

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from satchel.domain.errors import DiskFull
+from satchel.local_files import private_folder
 from satchel.transfers.items import Direction, State, Step, TransferItem
 
 FILE_NAME = "transfers.db"
@@ -130,13 +132,17 @@ def _item(row: sqlite3.Row) -> TransferItem:
     )
 
 
+#: SQLite's "database or disk is full".
+_SQLITE_FULL = 13
+
+
 class Journal:
     """Synchronous and thread-safe (one connection behind a lock); the queue calls it from
     one worker thread, the command line directly."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(path.parent)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         with contextlib.suppress(OSError):
@@ -161,10 +167,20 @@ class Journal:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     yield self._db
+                    self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")  # every earlier commit stays as it was
                     raise
-                self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                if getattr(error, "sqlite_errorcode", None) == _SQLITE_FULL:
+                    raise DiskFull(
+                        f"There is no room left on the disk for the list of transfers "
+                        f"({self.path}). Free some space and try again: what was queued "
+                        "before is kept.",
+                        detail=str(error),
+                    ) from None
+                raise
             finally:
                 if durable:
                     self._db.execute("PRAGMA synchronous = NORMAL")

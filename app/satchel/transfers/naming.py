@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from satchel.domain.file_names import safe_file_name, same_name_key, split_extension
+from satchel.local_files import finish_download, link_new
 
 
 def safe_local_name(name: str, fallback: str = "attachment") -> str:
@@ -85,7 +85,7 @@ def place_without_overwriting(source: Path, wanted: Path) -> Path:
     """
     for path in candidates(wanted.parent, wanted.name):
         try:
-            os.link(source, path)
+            link_new(source, path)
         except FileExistsError:
             continue
         except OSError as error:
@@ -94,8 +94,10 @@ def place_without_overwriting(source: Path, wanted: Path) -> Path:
             if path.exists() or path.is_symlink():
                 continue
             source.replace(path)
+            finish_download(path)
             return path
         with contextlib.suppress(FileNotFoundError):
             source.unlink()
+        finish_download(path)
         return path
     raise AssertionError("unreachable")

@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 from satchel.domain.errors import UsageError
 from satchel.domain.model import Attachment, Preview
 from satchel.domain.progress import ProgressCallback, no_progress
+from satchel.local_files import private_folder
 from satchel.storage.content_cache import ContentCache
 from satchel.workspace.space import Workspace
 
@@ -54,7 +55,7 @@ class ContentService:
         provider = self.workspace.provider(account)
         if not isinstance(provider, PreviewSource):
             raise UsageError(f"{account} cannot fetch previews")
-        self.previews.mkdir(parents=True, exist_ok=True)
+        private_folder(self.previews)
         return await provider.download_preview(attachment, preview, dest)
 
     async def save_as(self, account: str, attachment: Attachment, dest: Path) -> Path:
