@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from satchel import log
 from satchel.cli import productive_sign_in, trello_sign_in
 from satchel.cli.context import open_workspace, read_secret, sign_in
+from satchel.domain.addresses import check_service_address
 from satchel.domain.errors import NoKeyring, UsageError
 from satchel.domain.model import Account
 from satchel.workspace.environment import ENV_SECRET
@@ -44,15 +45,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _add(args: argparse.Namespace) -> int:
-    parts = urlsplit(args.url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise UsageError(f"{args.url!r} is not a web address; give one like https://host/")
-    name = args.name or parts.netloc
-    secret = read_secret()
+    url = check_service_address(args.url)
+    name = args.name or urlsplit(url).netloc
+    secret = read_secret(url=url)
     if not secret:
         raise UsageError("No key was given. Type it at the prompt or pipe it on standard input.")
     log.register_secret(secret)
-    account = Account(name=name, kind=args.kind, url=args.url.rstrip("/"))
+    account = Account(name=name, kind=args.kind, url=url)
     identity = sign_in(account, secret)
     print(
         f"Signed in to {account.url} as {identity.name} ({identity.scope}); "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -15,7 +14,7 @@ from satchel.domain.model import Account, Identity
 from satchel.providers.base import Provider
 from satchel.stop_signals import run_until_stopped
 from satchel.workspace import Workspace
-from satchel.workspace.environment import ENV_SECRET, ENV_URL, environment_account
+from satchel.workspace.environment import ENV_SECRET, ENV_URL, environment_account, secret_for
 from satchel.workspace.kinds import ORGANIZATION_OPTION, TRELLO_KEY_OPTION
 
 T = TypeVar("T")
@@ -50,11 +49,7 @@ def choose_account(workspace: Workspace, args: argparse.Namespace) -> str:
     if from_environment is not None:
         workspace.add_transient(*from_environment)
         return from_environment[0].name
-    account = workspace.find(getattr(args, "account", None))
-    env_secret = os.environ.get(ENV_SECRET)
-    if env_secret:
-        workspace.use_secret(account.name, env_secret)
-    return account.name
+    return workspace.find(getattr(args, "account", None)).name
 
 
 def run_with_provider(args: argparse.Namespace, work: Callable[[Provider], Awaitable[T]]) -> T:
@@ -70,10 +65,12 @@ def run_with_provider(args: argparse.Namespace, work: Callable[[Provider], Await
     return run_until_stopped(session())
 
 
-def read_secret(prompt: str = "API key: ") -> str:
-    from_env = os.environ.get(ENV_SECRET)
+def read_secret(prompt: str = "API key: ", *, url: str) -> str:
+    """The secret for the service at `url`: from the environment only when SATCHEL_URL
+    names that service too, else from a prompt or standard input."""
+    from_env = secret_for(url)
     if from_env:
-        return from_env.strip()
+        return from_env
     if sys.stdin.isatty():
         return getpass.getpass(prompt).strip()
     return sys.stdin.readline().strip()

@@ -28,6 +28,7 @@ from satchel.auth.trello_authorize import (
     read_pasted_token,
 )
 from satchel.cli.context import check_keyring, open_workspace, read_secret, sign_in
+from satchel.domain.addresses import check_service_address
 from satchel.domain.errors import UsageError
 from satchel.domain.model import Account
 from satchel.domain.plans import TRELLO_DEFAULT_UPLOAD_LIMIT, TRELLO_PLANS
@@ -110,18 +111,15 @@ async def _token(args: argparse.Namespace, url: str) -> str:
         )
     page = paste_url(args.key, api_url=url, expiration=args.expiration)
     print(f"Open this page, choose Allow, and copy the token it shows:\n  {page}", file=sys.stderr)
-    return read_pasted_token(read_secret("Token: "))
+    return read_pasted_token(read_secret("Token: ", url=url))
 
 
 def _add(args: argparse.Namespace) -> int:
-    parts = urlsplit(args.url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise UsageError(f"{args.url!r} is not a web address; give one like {TRELLO_API}")
+    url = check_service_address(args.url)
     if not args.key.strip():
         raise UsageError(f"Give the application key from {KEYS_PAGE} with --key.")
     log.register_secret(args.key)
-    url = args.url.rstrip("/")
-    name = args.name or parts.netloc
+    name = args.name or urlsplit(url).netloc
     check_keyring(open_workspace(), name)
     token = asyncio.run(_token(args, url))
     # members/me checks the token before it is kept

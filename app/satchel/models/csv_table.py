@@ -14,7 +14,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 ROW_CAP = 10_000
 #: Bytes read at most, whatever the row count (one huge field must not stall the window).
 BYTE_CAP = 16 * 1024 * 1024
-_SAMPLE = 64 * 1024
+#: Columns shown at most; a row of 100,000 fields would make a table no one can read.
+COLUMN_CAP = 500
+#: What the dialect is guessed from: the sniffer's time grows with the square of this.
+_SAMPLE = 4 * 1024
 _DELIMITERS = ",;\t|"
 
 Index = QModelIndex | QPersistentModelIndex
@@ -25,6 +28,7 @@ class CsvTable:
     header: list[str]
     rows: list[list[str]]
     truncated: bool  # rows or bytes past the caps were left out
+    columns_cut: bool = False  # columns past COLUMN_CAP were left out
 
 
 def _dialect(sample: str, tab_separated: bool) -> type[csv.Dialect] | csv.Dialect:
@@ -57,21 +61,30 @@ def _has_header(sample: str, first: list[str]) -> bool:
 
 def parse_csv(text: str, *, tab_separated: bool = False, row_cap: int = ROW_CAP) -> CsvTable:
     """Rows of `text`; the first becomes the header when it looks like one."""
-    sample = text[:_SAMPLE]
+    sample = _sample(text)
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(sample, tab_separated))
     rows: list[list[str]] = []
-    truncated = False
+    truncated = columns_cut = False
     for row in reader:
         if len(rows) > row_cap:  # one more than the cap, for the header
             truncated = True
             break
+        if len(row) > COLUMN_CAP:
+            row, columns_cut = row[:COLUMN_CAP], True
         rows.append(row)
     header: list[str] = []
     if rows and _has_header(sample, rows[0]):
         header = rows.pop(0)
     if len(rows) > row_cap:
         rows, truncated = rows[:row_cap], True
-    return CsvTable(header, rows, truncated)
+    return CsvTable(header, rows, truncated, columns_cut)
+
+
+def _sample(text: str) -> str:
+    """The first few KB, whole lines only where there is more than one."""
+    sample = text[:_SAMPLE]
+    end = sample.rfind("\n")
+    return sample[: end + 1] if end > 0 and len(text) > _SAMPLE else sample
 
 
 def read_csv(path: Path, *, tab_separated: bool = False, row_cap: int = ROW_CAP) -> CsvTable:
@@ -83,7 +96,7 @@ def read_csv(path: Path, *, tab_separated: bool = False, row_cap: int = ROW_CAP)
     if cut:
         text = text[: text.rfind("\n") + 1]  # no half row at the end
     table = parse_csv(text, tab_separated=tab_separated, row_cap=row_cap)
-    return CsvTable(table.header, table.rows, table.truncated or cut)
+    return CsvTable(table.header, table.rows, table.truncated or cut, table.columns_cut)
 
 
 class CsvTableModel(QAbstractTableModel):

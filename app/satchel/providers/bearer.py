@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PAGE_SIZE = 500  # the most the service hands out per page
+#: A million items of one collection; a service handing out new cursors past that is broken.
+MAX_PAGES = 2_000
 _REDIRECTS = {301, 302, 303, 307, 308}
 #: Sending a big file takes a while: a form with less than this left is not worth starting.
 
@@ -130,6 +132,8 @@ class BearerProvider(StagedUploadProvider):
                 return items
             if page.next_cursor in seen:
                 raise malformed("page cursors that go round in a circle")
+            if len(seen) >= MAX_PAGES:
+                raise malformed(f"more than {MAX_PAGES:,} pages of one list")
             seen.add(page.next_cursor)
             cursor = page.next_cursor
 

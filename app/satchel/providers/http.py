@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from satchel.domain import units
 from satchel.domain.errors import (
     MalformedResponse,
     NetworkError,
@@ -28,6 +29,7 @@ from satchel.domain.errors import (
     SignInRequired,
 )
 from satchel.log import redact, register_secret
+from satchel.storage.bounded_read import TooLong, UnknownEncoding, answered, read_bounded
 from satchel.storage.client import new_client
 from satchel.storage.s3_answers import retry_after_seconds
 
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 
 API_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _DETAIL_LIMIT = 500
+#: The most an API answer may hold once decompressed (a board of 100,000 cards is ~60 MB).
+API_ANSWER_CAP = 128 * 1024 * 1024
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -221,6 +225,22 @@ def json_body(response: httpx.Response) -> Any:
         raise malformed("not JSON", response.text[:200]) from error
 
 
+async def read_answer(response: httpx.Response, limit: int | None = None) -> httpx.Response:
+    """A streamed answer read whole, but never past `limit` bytes decompressed; closed."""
+    cap = API_ANSWER_CAP if limit is None else limit
+    try:
+        body = await read_bounded(response, cap)
+    except TooLong:
+        raise malformed(f"an answer larger than {units.human_size(cap)}") from None
+    except UnknownEncoding as error:
+        raise malformed(f"a body compressed as “{error}”") from None
+    except httpx.TransportError as error:
+        raise network_error(error) from None
+    finally:
+        await response.aclose()
+    return answered(response, body)
+
+
 async def send(
     client: httpx.AsyncClient,
     method: str,
@@ -238,11 +258,11 @@ async def send(
     Returns any 2xx or 3xx answer (the caller decides what a redirect means).
     """
     try:
-        response = await client.request(method, url, auth=auth, follow_redirects=False, **kwargs)
+        request = client.build_request(method, url, **kwargs)
+        response = await client.send(request, auth=auth, follow_redirects=False, stream=True)
     except httpx.TransportError as error:
         raise network_error(error, service) from None
-    except httpx.DecodingError as error:
-        raise malformed("undecodable body", str(error)) from None
+    response = await read_answer(response)
     log.debug("%s %s -> %s", method, response.request.url.path, response.status_code)
     if response.status_code < 400:
         return response

@@ -46,7 +46,7 @@ from satchel.domain.model import (
 from satchel.domain.plans import TRELLO_DEFAULT_UPLOAD_LIMIT
 from satchel.domain.progress import CountProgress, ProgressCallback, no_count, no_progress
 from satchel.providers.base import Provider
-from satchel.providers.http import json_body, make_api_client, malformed
+from satchel.providers.http import json_body, make_api_client, malformed, read_answer
 from satchel.providers.pacing import Budget, Pacer
 from satchel.providers.retries import API_RETRY, RetryPolicy
 from satchel.providers.staged import guess_content_type
@@ -300,9 +300,13 @@ class TrelloProvider(Provider):
             ) as body:
                 client = self._http.client
                 request = client.build_request("POST", url, content=body, headers=body.headers)
-                return await client.send(request, auth=self._http.auth, follow_redirects=False)
+                return await client.send(
+                    request, auth=self._http.auth, follow_redirects=False, stream=True
+                )
 
-        response = await self._http.retrying(attempt, path=httpx.URL(url).path, what="upload")
+        response = await read_answer(
+            await self._http.retrying(attempt, path=httpx.URL(url).path, what="upload")
+        )
         attachment = read_attachment(json_body(response), card_id)
         self._cache.added(card_id, attachment)
         return attachment

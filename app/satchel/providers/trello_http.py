@@ -32,9 +32,11 @@ from satchel.providers.http import (
     error_for_response,
     malformed,
     network_error,
+    read_answer,
 )
 from satchel.providers.pacing import Budget, PacedBudget, Pacer, announce_wait
 from satchel.providers.retries import RetryPolicy, retrying_rate_limits
+from satchel.storage.bounded_read import answered
 from satchel.storage.client import read_capped
 from satchel.storage.s3_answers import retry_after_seconds
 
@@ -221,17 +223,19 @@ class TrelloHttp:
         async def attempt() -> httpx.Response:
             request = self.client.build_request(method, url, **kwargs)
             return await self.client.send(
-                request, auth=self.auth, follow_redirects=False, stream=stream
+                request, auth=self.auth, follow_redirects=False, stream=True
             )
 
-        return await self.retrying(attempt, path=httpx.URL(url).path, what=method)
+        response = await self.retrying(attempt, path=httpx.URL(url).path, what=method)
+        return response if stream else await read_answer(response)
 
     async def retrying(
         self, attempt: Attempt, *, path: str = "", what: str = "request"
     ) -> httpx.Response:
         """Run `attempt` when the budgets counting `path` allow; again after a 429, as the
         policy allows. A 429 of a budget with a long window (Trello's members route) is no
-        failed try: the request waits until that window has room, and says so."""
+        failed try: the request waits until that window has room, and says so.
+        `attempt` sends with `stream=True`; a successful answer comes back unread."""
         budgets = [b for b in self.budgets if b.budget.covers(path)]
 
         async def once() -> httpx.Response:
@@ -291,6 +295,4 @@ async def _read_error_body(response: httpx.Response) -> httpx.Response:
         body = b""
     finally:
         await response.aclose()
-    return httpx.Response(
-        response.status_code, headers=response.headers, content=body, request=response.request
-    )
+    return answered(response, body)

@@ -14,6 +14,8 @@ import httpx
 import truststore
 
 from satchel import __version__
+from satchel.domain.errors import StorageError
+from satchel.storage.bounded_read import UnknownEncoding, read_bounded
 from satchel.storage.s3_answers import (
     MAX_ERROR_BODY,
     malformed_storage_answer,
@@ -26,6 +28,7 @@ STORAGE_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=60.0)
 LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=4)
 # Headers that carry credentials: a storage request must never hold one.
 _SECRET_HEADERS = ("Authorization", "Cookie", "X-Auth-Token", "X-Api-Key")
+_MAX_REDIRECTS = 10
 
 
 @functools.cache
@@ -110,12 +113,10 @@ def strip_credentials(request: httpx.Request) -> httpx.Request:
 
 async def read_capped(response: httpx.Response, limit: int = MAX_ERROR_BODY) -> bytes:
     """At most `limit` bytes of a streamed answer (S3 answers are small; junk may not be)."""
-    body = bytearray()
-    async for piece in response.aiter_bytes():
-        body += piece
-        if len(body) >= limit:
-            break
-    return bytes(body[:limit])
+    try:
+        return await read_bounded(response, limit, cut=True)
+    except UnknownEncoding:
+        return b""
 
 
 async def open_storage_get(
@@ -127,10 +128,22 @@ async def open_storage_get(
     except httpx.InvalidURL:
         raise malformed_storage_answer("a download link that is not a URL", b"") from None
     strip_credentials(request)
-    try:
-        # Following redirects is safe here: the request carries no credential at all.
-        return await client.send(request, auth=None, follow_redirects=True, stream=True)
-    except httpx.TransportError as error:
-        raise storage_network_error(error) from None
-    except httpx.TooManyRedirects:
-        raise malformed_storage_answer("redirects without end", b"") from None
+    # Redirects are followed here, one by one: the request carries no credential, but a
+    # hop from https to plain http would hand the file (and the link) to the network.
+    for _hop in range(_MAX_REDIRECTS + 1):
+        try:
+            response = await client.send(request, auth=None, follow_redirects=False, stream=True)
+        except httpx.TransportError as error:
+            raise storage_network_error(error) from None
+        following = response.next_request
+        if following is None:
+            return response
+        await response.aclose()
+        if request.url.scheme == "https" and following.url.scheme != "https":
+            raise StorageError(
+                "The file storage sent the download to an unencrypted (http) address; "
+                "Satchel does not follow that. Tell the service's administrator.",
+                detail=f"redirect to {following.url.scheme}://{following.url.host}",
+            )
+        request = strip_credentials(following)
+    raise malformed_storage_answer("redirects without end", b"")

@@ -24,6 +24,7 @@ from satchel.domain.errors import NoKeyring, SatchelError
 from satchel.domain.model import Account
 from satchel.models.task_runner import TaskRunner
 from satchel.ui.account_forms import BearerForm, KindForm
+from satchel.ui.plain_text import ask, plain
 from satchel.ui.productive_form import ProductiveForm
 from satchel.ui.trello_form import TrelloForm
 from satchel.workspace import Workspace
@@ -62,7 +63,7 @@ class AccountDialog(QDialog):
             form.changed.connect(self._update_state)
         self.kind_box.currentIndexChanged.connect(self.forms.setCurrentIndex)
         self.name_edit = QLineEdit(placeholderText="(the service's host name)")
-        self.status = QLabel(wordWrap=True)
+        self.status = plain(QLabel(wordWrap=True))
         self.status.setObjectName("accountDialogStatus")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -151,7 +152,7 @@ class AccountDialog(QDialog):
         return True
 
     def _ask_session_only(self, message: str) -> bool:
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "No keyring",
             f"{message}\n\nKeep the secret for this session only? "

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
+from satchel.domain.addresses import service_address_problem
 from satchel.domain.model import Account
 
 
@@ -60,9 +61,12 @@ class BearerForm(KindForm):
         self.key_edit.textChanged.connect(self.changed)
 
     def problem(self) -> str | None:
-        parts = urlsplit(self.url_edit.text().strip())
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
+        address = self.url_edit.text().strip()
+        if not address:
             return "Enter the service's address, starting with https://"
+        problem = service_address_problem(address)
+        if problem is not None:
+            return problem
         if not self.key_edit.text().strip():
             return "Paste the API key."
         return None

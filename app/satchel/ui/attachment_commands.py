@@ -15,15 +15,22 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMessageBox
 
+from satchel.domain.addresses import is_openable_link
 from satchel.domain.errors import SatchelError, SignInRequired
+from satchel.domain.file_kinds import extension, file_kind
+from satchel.domain.file_names import terminal_text
 from satchel.domain.model import Attachment
 from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import PANE_SIZE, ThumbnailCache
+from satchel.ui.plain_text import ask
 from satchel.ui.preview import PreviewPane
 from satchel.workspace.content import ContentService
 
 UrlOpener = Callable[[QUrl], bool]
+#: Asked before a file that may run opens: (the attachment, why to think twice) -> go ahead?
+OpenConfirmer = Callable[[Attachment, str], bool]
 T = TypeVar("T")
 
 
@@ -55,12 +62,13 @@ class AttachmentCommands(QObject):
         if thumbnails is not None:
             thumbnails.thumbnail_ready.connect(self._on_thumbnails_thumbnail_ready)
         self.open_url = open_url
+        self.confirm_open: OpenConfirmer = self._ask_before_opening
         self._preview_task: asyncio.Task[Path] | None = None
         self._previewing: tuple[str, Attachment] | None = None
         pane.cancel_requested.connect(self.cancel_preview)
         pane.retry_requested.connect(self._on_pane_retry_requested)
         pane.open_requested.connect(self._on_pane_open_requested)
-        pane.open_url_requested.connect(lambda url: self.open_url(QUrl(url)))
+        pane.open_url_requested.connect(self.open_link)
 
     @property
     def previewing(self) -> tuple[str, Attachment] | None:
@@ -129,9 +137,16 @@ class AttachmentCommands(QObject):
     # --- open, save ------------------------------------------------------------------------
 
     def open(self, account: str, attachment: Attachment) -> None:
-        """With the default app: links in the browser, files from the cache."""
+        """With the default app: links in the browser, files from the cache.
+
+        Documents of kinds whose apps only show them open at once; anything that might
+        run (a program, a script, a shortcut, an unknown kind) asks first.
+        """
         if attachment.link_url:
-            self.open_url(QUrl(attachment.link_url))
+            self.open_link(attachment.link_url)
+            return
+        kind = file_kind(attachment.local_name, attachment.content_type)
+        if not kind.safe_to_open and not self.confirm_open(attachment, _risk(attachment)):
             return
 
         def opened(path: Path) -> None:
@@ -141,6 +156,29 @@ class AttachmentCommands(QObject):
         self._run(
             account, self._content.fetch(account, attachment), f"Opening {attachment.name}", opened
         )
+
+    def open_link(self, url: str) -> None:
+        """A web page or an e-mail address opens; any other link (file:, smb:, a UNC path,
+        ms-msdt:, a custom scheme) is only told, never handed to the desktop."""
+        if is_openable_link(url):
+            self.open_url(QUrl(url))
+        else:
+            self.told.emit(
+                f"Satchel does not open “{terminal_text(url)}”: only web pages (https, http) "
+                "and e-mail addresses open from here. Copy it if you trust where it leads."
+            )
+
+    def _ask_before_opening(self, attachment: Attachment, risk: str) -> bool:
+        buttons = QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel
+        answer = ask(
+            self._pane.window(),
+            "Open this file?",
+            risk,
+            buttons,
+            QMessageBox.StandardButton.Cancel,
+            QMessageBox.Icon.Warning,
+        )
+        return answer == QMessageBox.StandardButton.Open
 
     def save_as(self, account: str, attachment: Attachment, dest: Path) -> None:
         self._run(
@@ -226,3 +264,18 @@ class AttachmentCommands(QObject):
 
     def _signed_out(self, account: str) -> None:
         self._content.workspace.mark_signed_out(account)  # the window and the tree answer it
+
+
+def _risk(attachment: Attachment) -> str:
+    """Why to think twice, naming the extension the desktop will go by."""
+    name = attachment.local_name
+    ext = extension(name)
+    what = f"a {file_kind(name).type_name} (.{ext})" if ext else "a file with no extension"
+    return (
+        f"“{name}” is {what}. Opening it may run it as a program on this computer. "
+        "Open it only if you trust who attached it and expected this kind of file."
+    )
+
+
+def _ignore(_done: int, _total: int) -> None:
+    pass

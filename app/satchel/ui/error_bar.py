@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from satchel.ui.accessible import described
+from satchel.ui.plain_text import plain
 
 
 class ErrorBarWidget(QFrame):
@@ -23,8 +24,8 @@ class ErrorBarWidget(QFrame):
             "#errorBar { background: #fdecea; border: 1px solid #e0a39c; border-radius: 4px; }"
             "#errorBar QLabel { color: #611a15; }"
         )
-        self._label = QLabel(
-            wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse
+        self._label = plain(
+            QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
         )
         self._action = described(
             QPushButton(), "Problem action", "Do what the message above suggests"

@@ -13,14 +13,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from satchel import settings
+from satchel import log, settings
 from satchel.domain.errors import NetworkError, SatchelError, ServiceUnavailable, SignInRequired
 from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.models.board_tree import BoardTreeModel
@@ -36,6 +35,7 @@ from satchel.ui.card_picker import CardPickerDialog
 from satchel.ui.error_bar import ErrorBarWidget
 from satchel.ui.file_opening import OpenedFiles
 from satchel.ui.filter_box import FilterBox
+from satchel.ui.plain_text import tell
 from satchel.ui.preview import PreviewPane
 from satchel.ui.tree_view import BoardTreeView
 from satchel.ui.upload_commands import UploadCommands
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
 
     def show_unexpected(self, message: str, details: str) -> None:
         self.error_bar.show_message(
-            message, "Details…", lambda: QMessageBox.information(self, "Details", details)
+            message, "Details…", lambda: tell(self, "Details", log.redact(details))
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override

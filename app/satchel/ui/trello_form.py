@@ -27,6 +27,7 @@ from satchel.auth.trello_authorize import (
     paste_url,
     read_pasted_token,
 )
+from satchel.domain.addresses import service_address_problem
 from satchel.domain.model import Account
 from satchel.domain.plans import TRELLO_FREE_UPLOAD_LIMIT, TRELLO_PAID_UPLOAD_LIMIT
 from satchel.domain.units import human_limit
@@ -113,6 +114,9 @@ class TrelloForm(KindForm):
     def problem(self) -> str | None:
         if not self._api_url().startswith(("https://", "http://")):
             return "Enter Trello's API address (https://api.trello.com)."
+        problem = service_address_problem(self._api_url())
+        if problem is not None:
+            return problem
         if not self.key_edit.text().strip():
             return "Paste your application key."
         if self.paste_box.isChecked() and not self.token_edit.text().strip():

@@ -8,9 +8,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from satchel.ui.plain_text import ask
+
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(parent, title, text)
+    # Plain text: the question quotes names other people chose.
+    answer = ask(parent, title, text, default=QMessageBox.StandardButton.Yes)
     return answer == QMessageBox.StandardButton.Yes
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from satchel.ui.plain_text import plain
 from satchel.workspace import Workspace
 
 
@@ -12,7 +13,7 @@ class WindowStatus:
     def __init__(self, bar: QStatusBar, workspace: Workspace) -> None:
         self.bar = bar
         self._workspace = workspace
-        self.activity_label = QLabel()
+        self.activity_label = plain(QLabel())  # task labels quote attachment names
         self.activity_bar = QProgressBar(maximum=0, textVisible=False)
         self.activity_bar.setMaximumWidth(120)
         self.activity_bar.hide()

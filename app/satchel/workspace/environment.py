@@ -24,10 +24,27 @@ def environment_name(url: str) -> str:
     return ENV_PREFIX + url.rstrip("/")
 
 
+def secret_for(url: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """SATCHEL_SECRET, only when SATCHEL_URL names this very service: one service's key
+    is never sent to another."""
+    secret, named = environ.get(ENV_SECRET, "").strip(), environ.get(ENV_URL, "")
+    if not secret or not named or named.strip().rstrip("/") != url.strip().rstrip("/"):
+        return None
+    return secret
+
+
 def environment_account(environ: Mapping[str, str] = os.environ) -> tuple[Account, str] | None:
-    """The account and secret the environment names, or None when it names no service."""
+    """The account and secret the environment names, or None when it names no service.
+
+    SATCHEL_SECRET alone is refused: it would go to whichever account is chosen.
+    """
     url = environ.get(ENV_URL)
     if not url:
+        if environ.get(ENV_SECRET):
+            raise UsageError(
+                f"{ENV_SECRET} is set but {ENV_URL} is not. A key is only sent to the service "
+                f"it belongs to: set {ENV_URL} to that service's address, or unset {ENV_SECRET}."
+            )
         return None
     secret = environ.get(ENV_SECRET)
     if not secret:

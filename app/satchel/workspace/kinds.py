@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from satchel.domain.addresses import check_service_address
 from satchel.domain.errors import UsageError
 from satchel.domain.model import Account
 from satchel.domain.plans import TRELLO_DEFAULT_UPLOAD_LIMIT
@@ -100,4 +101,5 @@ def connect(account: Account, secret: str) -> Provider:
             f"Account {account.name!r} is of kind {account.kind!r}, which this version "
             f"of Satchel does not know. Known kinds: {', '.join(KINDS)}."
         )
+    check_service_address(account.url)  # never a secret over plain http to another machine
     return factory(account, secret)

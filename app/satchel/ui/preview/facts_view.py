@@ -5,14 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from satchel.domain.addresses import is_openable_link
 from satchel.domain.model import Attachment
 from satchel.ui.accessible import described
+from satchel.ui.plain_text import plain
 from satchel.ui.preview.format import human_size, human_time, kind_name
 from satchel.ui.preview.viewer_controls import NoteLabel
 
 
 def _value_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
+    label = plain(QLabel(parent))
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -27,7 +29,7 @@ class FactsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._url: str | None = None
-        self.title_label = QLabel(self)
+        self.title_label = plain(QLabel(self))
         self.title_label.setWordWrap(True)
         font = self.title_label.font()
         font.setBold(True)
@@ -86,8 +88,14 @@ class FactsView(QWidget):
         self._form.setRowVisible(self.size_label, not is_link)
         self._form.setRowVisible(self.url_label, is_link)
         self.open_button.setVisible(not is_link)
-        self.open_url_button.setVisible(is_link)
+        openable = is_link and is_openable_link(attachment.link_url or "")
+        self.open_url_button.setVisible(openable)
+        if is_link and not openable:
+            self.note.set_note(
+                "Satchel does not open links of this kind (only web pages and e-mail "
+                "addresses): copy it if you trust where it leads."
+            )
 
     def _on_open_url_button_clicked(self) -> None:
-        if self._url:
+        if self._url and is_openable_link(self._url):
             self.open_url_clicked.emit(self._url)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from satchel.domain.file_kinds import PREVIEW_IMAGE_FORMATS
 from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
@@ -36,6 +37,7 @@ from satchel.ui.preview.viewer_controls import (
 #: Decoding more pixels than this takes too long and too much memory for a preview;
 #: bigger images are decoded scaled down (JPEG does it cheaply while decoding).
 MAX_PIXELS = 50_000_000
+_SAME_FORMAT = {"jpg": "jpeg", "svgz": "svg"}
 MIN_SCALE = 0.01
 MAX_SCALE = 32.0
 
@@ -44,10 +46,23 @@ class ImageDecodeError(ValueError):
     """The file is not an image Qt can read; the message says why, for people."""
 
 
+def content_format(path: Path) -> str:
+    """The image format the file's bytes are in ("png", "jpeg"...; "" when none Qt knows)."""
+    found = bytes(QImageReader.imageFormat(str(path)).data()).decode("ascii", "replace").lower()
+    return _SAME_FORMAT.get(found, found)
+
+
 def read_image(path: Path, max_pixels: int = MAX_PIXELS) -> QImage:
-    """Decode `path` (by its content, not its name), scaled down past `max_pixels`."""
-    reader = QImageReader(str(path))
-    reader.setDecideFormatFromContent(True)
+    """Decode `path`, scaled down past `max_pixels`, only when its content is in one of the
+    formats the pane supports: a TIFF (or anything else) named .png is not decoded."""
+    found = content_format(path)
+    if found not in PREVIEW_IMAGE_FORMATS:
+        shown = f"a {found.upper()} image" if found else "not an image Satchel can read"
+        raise ImageDecodeError(
+            f"its content is {shown}; the preview shows PNG, JPEG, GIF, WebP, BMP and SVG"
+        )
+    reader = QImageReader(str(path), found.encode())
+    reader.setDecideFormatFromContent(False)
     reader.setAutoTransform(True)  # honour EXIF orientation
     if not reader.canRead():
         raise ImageDecodeError("the file is damaged or not in an image format Satchel can read")

@@ -25,7 +25,7 @@ from satchel.domain.file_kinds import (
     media_type,
 )
 from satchel.domain.model import Attachment
-from satchel.models.csv_table import read_csv
+from satchel.models.csv_table import COLUMN_CAP, CsvTable, read_csv
 from satchel.ui.preview.csv_view import CsvView
 from satchel.ui.preview.facts_view import FactsView
 from satchel.ui.preview.image_view import ImageDecodeError, ImageView
@@ -50,6 +50,18 @@ class PreviewPage(StrEnum):
     MARKDOWN = "markdown"
     CSV = "csv"
     FACTS = "facts"
+
+
+def csv_note(table: CsvTable) -> str | None:
+    """What a capped table leaves out."""
+    left_out = []
+    if table.truncated:
+        left_out.append(f"the first {len(table.rows):,} rows")
+    if table.columns_cut:
+        left_out.append(f"the first {COLUMN_CAP:,} columns")
+    if not left_out:
+        return None
+    return f"Showing {' and '.join(left_out)}; open the file to see it all."
 
 
 class PreviewPane(QWidget):
@@ -197,11 +209,7 @@ class PreviewPane(QWidget):
                 or media_type(attachment.content_type) == "text/tab-separated-values"
             )
             table = read_csv(path, tab_separated=tab_separated)
-            note = (
-                f"Showing the first {len(table.rows):,} rows; open the file to see them all."
-                if table.truncated
-                else None
-            )
+            note = csv_note(table)
             self.csv_view.show_table(table, note)
             return PreviewPage.CSV
         if kind is PreviewKind.TEXT:

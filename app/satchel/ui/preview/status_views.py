@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from satchel.models.thumbnails import shrunk_to_fit
 from satchel.ui.accessible import described
+from satchel.ui.plain_text import plain
 from satchel.ui.preview.format import human_size
 
 #: The bar counts in thousandths: QProgressBar holds an int, and files pass 2 GiB.
@@ -44,7 +45,7 @@ def _centered(parent: QWidget) -> QVBoxLayout:
 
 
 def _wrapped_label(parent: QWidget, text: str = "") -> QLabel:
-    label = QLabel(text, parent)
+    label = plain(QLabel(text, parent))
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label

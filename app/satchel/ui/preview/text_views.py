@@ -6,11 +6,10 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
 
+from satchel.domain.addresses import OPENABLE_SCHEMES
 from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import NoteLabel
 
-#: Links a click may hand to the system; anything else (file:, javascript:...) is ignored.
-_EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Room between the pane's edge and the text, in pixels.
 TEXT_MARGIN = 10
 _READ_ONLY_FLAGS = (
@@ -107,7 +106,7 @@ class MarkdownView(QWidget):
         self.note.set_note(None)
 
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
-        if url.scheme().lower() in _EXTERNAL_SCHEMES:
+        if url.scheme().lower() in OPENABLE_SCHEMES:
             self.link_activated.emit(url.toString())
         elif not url.scheme() and url.hasFragment() and not url.path():
             self.browser.scrollToAnchor(url.fragment())

@@ -26,6 +26,7 @@ class NoteLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previewNote")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # notes quote names and service text
         self.setWordWrap(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setContentsMargins(6, 3, 6, 3)
