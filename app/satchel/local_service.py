@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from satchel import child_process
+from satchel.local_files import private_folder
 
 READY_TIMEOUT_SECONDS = 120.0
 LOG_NAME = "service.log"
@@ -128,7 +129,7 @@ def start_local_service(
     data_dir: Path, *extra_args: str, timeout: float = READY_TIMEOUT_SECONDS
 ) -> LocalService:
     """Run the service on a free loopback port with its data in `data_dir`."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)  # keys, tokens and files of the demo: this user's only
     log_path = data_dir / LOG_NAME
     with log_path.open("ab") as stderr:
         process = subprocess.Popen(

@@ -34,6 +34,8 @@ SPLITTER_STATE = Setting("window/splitter", QByteArray())
 TREE_HEADER_STATE = Setting("tree/header", QByteArray())
 PREVIEW_VISIBLE = Setting("preview/visible", True)
 CACHE_MAX_MB = Setting("cache/max_mb", 512)
+#: Files up to this size preview by themselves; bigger ones wait for "Preview anyway".
+PREVIEW_MAX_MB = Setting("preview/max_mb", 50)
 SHOW_CLOSED = Setting("tree/show_closed", False)
 
 

@@ -15,7 +15,6 @@ from satchel.auth.trello_authorize import (
     CALLBACK_PATH,
     AuthorizationDenied,
     AuthorizationTimedOut,
-    StateMismatch,
     authorize,
     check_pasted_token,
     paste_url,
@@ -127,15 +126,40 @@ async def test_no_answer_in_time_is_a_timeout(sandbox: SandboxInfo) -> None:
     assert port_closed(port)
 
 
-async def test_a_wrong_state_ends_the_sign_in(sandbox: SandboxInfo) -> None:
+async def test_a_wrong_state_is_ignored_and_the_sign_in_goes_on(sandbox: SandboxInfo) -> None:
     browser, flow = await start(sandbox, timeout=20)
     url = await asyncio.wait_for(browser.opened, 5)
     async with httpx.AsyncClient() as client:
         location = (await press(client, url, "Allow", sandbox)).headers["location"]
         refused = await deliver(client, location, state="not-the-state")
-    assert refused.status_code == 400
-    with pytest.raises(StateMismatch, match="does not belong to this sign-in"):
-        await asyncio.wait_for(flow, 5)
+        assert refused.status_code == 400
+        assert "does not belong to Satchel's current sign-in" in refused.json()["message"]
+        await asyncio.sleep(0.1)
+        assert not flow.done()  # a stray or hostile page cannot end someone's sign-in
+        await deliver(client, location)
+    assert NEW_TOKEN.fullmatch(await asyncio.wait_for(flow, 5))
+
+
+async def test_a_request_for_another_host_is_refused(sandbox: SandboxInfo) -> None:
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name: the Host header says so."""
+    browser, flow = await start(sandbox, timeout=20)
+    url = await asyncio.wait_for(browser.opened, 5)
+    async with httpx.AsyncClient() as client:
+        location = (await press(client, url, "Allow")).headers["location"]
+        parts = urlsplit(location)
+        state = parse_qs(parts.query)["state"][0]
+        rebound = {"Host": f"rebind.attacker.example:{parts.port}"}
+        page = await client.get(f"{parts.scheme}://{parts.netloc}{parts.path}", headers=rebound)
+        assert page.status_code == 421
+        forged = await client.post(
+            f"{parts.scheme}://{parts.netloc}{parts.path}",
+            json={"token": "ATTAforged", "error": "", "state": state},
+            headers={**rebound, "Origin": f"http://rebind.attacker.example:{parts.port}"},
+        )
+        assert forged.status_code == 421
+        assert not flow.done()
+        await deliver(client, location)
+    assert NEW_TOKEN.fullmatch(await asyncio.wait_for(flow, 5))
 
 
 async def test_another_origin_may_not_answer(sandbox: SandboxInfo) -> None:

@@ -147,3 +147,31 @@ async def test_a_drop_on_the_preview_goes_to_the_card_of_what_it_shows(
     assert model.item_at(0).card_id == rig.window.selected()[1].card_id  # type: ignore[union-attr]
     await wait_until(lambda: model.item_at(0).state is State.DONE, 60, "the upload")
     await wait_until(lambda: file.name in _names(rig, board, board_list, card), 30, "the row")
+
+
+@pytest.mark.asyncio
+async def test_a_dropped_folder_skips_links_that_lead_outside_and_says_so(
+    queue_rig: WindowRig, tmp_path: Path
+) -> None:
+    rig = queue_rig
+    await rig.expand(BOARD, LIST)
+    secrets = tmp_path / "home" / ".ssh"
+    secrets.mkdir(parents=True)
+    (secrets / "id_ed25519").write_text("PRIVATE KEY")
+    folder = tmp_path / "shared project"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "readme.txt").write_text("hello")
+    (folder / "notes.txt").symlink_to(folder / "docs" / "readme.txt")  # inside: fine
+    (folder / "deploy key").symlink_to(secrets / "id_ed25519")
+    (folder / "ssh").symlink_to(secrets)
+    asked: list[str] = []
+    rig.window.confirm = lambda _title, text: asked.append(text) or True
+
+    _drop(rig, rig.find(BOARD, LIST, CARD), [folder])
+    assert asked and "2 files" in asked[0]
+    assert "Skipped: 2 links" in asked[0]
+    assert "deploy key" in asked[0] and "ssh" in asked[0]
+    model = rig.window.transfers.model  # type: ignore[union-attr]
+    await wait_until(lambda: model.rowCount() == 2, what="two files queued")
+    queued = {model.item_at(row).local_path.name for row in range(2)}
+    assert queued == {"readme.txt", "notes.txt"}

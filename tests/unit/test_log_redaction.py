@@ -45,3 +45,33 @@ def test_the_filter_cleans_records(caplog: pytest.LogCaptureFixture) -> None:
         logger.info("sending %s", "Authorization: Bearer ixk_verysecretvalue12345")
     assert "verysecretvalue" not in caplog.text
     assert "Bearer ***" in caplog.text
+
+
+def test_tracebacks_are_scrubbed_too(capsys: pytest.CaptureFixture[str]) -> None:
+    key = "ixk_" + "TRACEBACKSECRET" * 2  # a made-up key
+    log.configure(logging.WARNING)
+    try:
+        try:
+            raise ValueError(f"refused Authorization: Bearer {key}")
+        except ValueError:
+            logging.getLogger("satchel.test").exception("the call failed")
+        err = capsys.readouterr().err
+    finally:
+        logging.getLogger().handlers.clear()
+    assert "the call failed" in err and "Traceback" in err
+    assert "TRACEBACKSECRET" not in err
+
+
+def test_the_crash_dialog_shows_no_secret() -> None:
+    from satchel.ui.error_funnel import ErrorFunnel
+
+    shown: list[tuple[str, str]] = []
+    funnel = ErrorFunnel(lambda message, details: shown.append((message, details)), print)
+    key = "ixk_" + "CRASHDIALOGSECRET" * 2
+    try:
+        raise RuntimeError(f"GET https://host/x?token={key}")
+    except RuntimeError as error:
+        funnel.report(error)
+    [(message, details)] = shown
+    assert "RuntimeError" in message and "Traceback" in details
+    assert "CRASHDIALOGSECRET" not in message + details

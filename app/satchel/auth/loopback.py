@@ -3,8 +3,10 @@
 The browser arrives at `http://127.0.0.1:PORT/PATH?state=S#token=T`. The fragment never
 reaches a server, so the page served at PATH has a script that reads it and POSTs
 `{"token", "error", "state"}` back to PATH. The first answer whose state matches ends
-the wait; one whose state does not match ends it with StateMismatch (a stale tab, or
-someone else's). Other origins may not post at all. The listener always closes.
+the wait; one whose state does not match is refused and ignored (a stale tab, or a page
+trying its luck), so it cannot end someone's sign-in. Other origins may not post at
+all, and a request naming another host is refused (a DNS-rebinding page reaches
+127.0.0.1 under its own name). The listener always closes.
 """
 
 from __future__ import annotations
@@ -116,7 +118,11 @@ class LoopbackListener:
     async def __aenter__(self) -> LoopbackListener:
         self._answer = asyncio.get_running_loop().create_future()
         try:
-            self._server = await asyncio.start_server(self._serve, HOST, self._wanted_port)
+            # No SO_REUSEADDR: on macOS it would let Satchel share a port another program
+            # listens on, which then may see the token.
+            self._server = await asyncio.start_server(
+                self._serve, HOST, self._wanted_port, reuse_address=False
+            )
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise UsageError(
@@ -164,7 +170,9 @@ class LoopbackListener:
                 await writer.wait_closed()
 
     async def _route(self, request: _Request, writer: asyncio.StreamWriter) -> None:
-        if request.path != self.path:
+        if request.headers.get("host", "").lower() not in self._hosts():
+            await _reply(writer, 421, {"Content-Type": "text/plain"}, b"wrong host")
+        elif request.path != self.path:
             await _reply(writer, 404, {"Content-Type": "text/plain"}, b"not found")
         elif request.method == "GET":
             await _reply(writer, 200, _PAGE_HEADERS, PAGE.encode())
@@ -174,6 +182,9 @@ class LoopbackListener:
             await _reply(writer, status, {"Content-Type": "application/json"}, body)
         else:
             await _reply(writer, 405, {"Allow": "GET, POST"}, b"")
+
+    def _hosts(self) -> set[str]:
+        return {f"{HOST}:{self.port}", f"localhost:{self.port}"}
 
     def _receive(self, request: _Request) -> tuple[int, str]:
         origin = request.headers.get("origin")
@@ -189,13 +200,11 @@ class LoopbackListener:
         if self._answer.done():
             return 409, "Satchel has its answer already. You can close this page."
         if not hmac.compare_digest(str(said.get("state", "")).encode(), self._state.encode()):
-            self._answer.set_exception(
-                StateMismatch(
-                    "The answer that reached Satchel does not belong to this sign-in (it may "
-                    "come from an old browser tab), so Satchel ignored it. Sign in again."
-                )
+            log.info("ignored a sign-in answer with another state (an old tab?)")
+            return 400, (
+                "This page does not belong to Satchel's current sign-in (an old tab?), so "
+                "Satchel ignored it. Finish the sign-in in the page Satchel opened last."
             )
-            return 400, "This page does not belong to Satchel's current sign-in. Sign in again."
         answer = CallbackAnswer(token=said.get("token", ""), error=said.get("error", ""))
         self._answer.set_result(answer)
         if answer.token and not answer.error:
@@ -230,7 +239,10 @@ async def _read_request(reader: asyncio.StreamReader) -> _Request | None:
 async def _reply(
     writer: asyncio.StreamWriter, status: int, headers: dict[str, str], body: bytes
 ) -> None:
-    reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found"}.get(status, "")
+    reason = {
+        200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+        421: "Misdirected Request",
+    }.get(status, "")  # fmt: skip
     lines = [f"HTTP/1.1 {status} {reason}".rstrip()]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]

@@ -20,7 +20,7 @@ from satchel.domain.file_names import safe_file_name, terminal_text
 from satchel.domain.model import Attachment
 from satchel.providers.base import Provider
 from satchel.transfers import DEFAULT_CONCURRENCY
-from satchel.transfers.expand import expand_folders
+from satchel.transfers.expand import expand_folders, listed
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,7 +64,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _upload(args: argparse.Namespace) -> int:
     """Through the transfer queue and its journal, like the window: a kill or a crash
     leaves every file where `satchel queue resume` picks it up."""
-    files, folders = expand_folders(args.files)
+    found = expand_folders(args.files)
+    files, folders = found.files, found.folders
+    if found.skipped:
+        print(
+            terminal_text(
+                f"satchel: skipped {len(found.skipped)} link(s) that lead outside the folder: "
+                f"{listed(found.skipped)}"
+            ),
+            file=sys.stderr,
+        )
     if not files:
         shown = ", ".join(str(f) for f in folders)
         raise UsageError(f"There are no files in {shown}; nothing was uploaded.")

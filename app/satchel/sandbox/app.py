@@ -6,14 +6,18 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from satchel.domain.addresses import is_loopback_host
 from satchel.sandbox import problems
 from satchel.sandbox.bearer.api import BearerApi, BearerSettings
 from satchel.sandbox.bearer.auth import BearerAuthMiddleware
@@ -36,6 +40,33 @@ class SandboxSettings:
     productive: ProductiveSettings = field(default_factory=ProductiveSettings)
     #: The Trello dialect's web host, budgets and fault modes (None: its defaults).
     trello: TrelloSettings | None = None
+    #: Host names answered besides loopback ones ("*": any, for a service on all interfaces).
+    extra_hosts: tuple[str, ...] = ()
+
+
+class HostCheckMiddleware:
+    """Answers only requests that name this service's host. A page on another site can
+    make a browser reach 127.0.0.1 under its own name (DNS rebinding); its Host header
+    gives it away, so it can neither read the API nor mint tokens on the authorize page."""
+
+    def __init__(self, app: ASGIApp, extra_hosts: Sequence[str] = ()) -> None:
+        self.app = app
+        self._extra = {host.lower() for host in extra_hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self._allowed(Headers(scope=scope).get("host", "")):
+            response = problems.Problem(
+                421, "misdirected_request", "This service answers only under its own address."
+            ).response()
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _allowed(self, host: str) -> bool:
+        if "*" in self._extra:
+            return True
+        name = urlsplit(f"//{host}").hostname or ""
+        return is_loopback_host(name) or name in self._extra
 
 
 async def _on_problem(_request: Request, error: Exception) -> Response:
@@ -90,7 +121,11 @@ def create_app(
             Mount("/1", app=trello.app()),
             Mount("/api/v2", app=productive.app()),
         ],
-        middleware=[*outer_middleware, Middleware(BearerAuthMiddleware, store=store)],
+        middleware=[
+            Middleware(HostCheckMiddleware, extra_hosts=settings.extra_hosts),
+            *outer_middleware,
+            Middleware(BearerAuthMiddleware, store=store),
+        ],
         exception_handlers={
             problems.Problem: _on_problem,
             HTTPException: _on_http_error,

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import uvicorn
 
 from satchel import child_process
+from satchel.local_files import private_folder
 from satchel.log import configure
 from satchel.paths import sandbox_data_dir
 from satchel.sandbox import demo, faults
@@ -162,6 +163,13 @@ def _external_s3(args: argparse.Namespace) -> ExternalS3 | None:
     return ExternalS3(args.s3_endpoint.rstrip("/"), args.s3_access_key, args.s3_secret_key)
 
 
+def _extra_hosts(host: str) -> tuple[str, ...]:
+    """The host names the service answers to besides loopback ones (see HostCheckMiddleware)."""
+    if host in {"0.0.0.0", "::"}:  # noqa: S104 - comparing, not binding
+        return ("*",)
+    return (host.strip("[]").lower(),)
+
+
 def _listen(host: str, port: int) -> socket.socket:
     """Bound and listening before the ready line, so its port is the real one."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -252,7 +260,7 @@ def run(args: argparse.Namespace) -> int:
         log.error("%s", error)
         return 2
     data_dir: Path = args.data.expanduser().resolve()
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(data_dir)
     for handled in stop_signals():
         signal.signal(handled, _on_stop_signal)
     if sys.platform == "darwin":  # Linux and Windows end it with its parent by themselves
@@ -293,7 +301,11 @@ def run(args: argparse.Namespace) -> int:
                 faults=parse_faults(args.faults or "", args.faults_seed),
             )
             settings = SandboxSettings(
-                args.max_upload_size, args.orphan_grace, productive, trello=trello
+                args.max_upload_size,
+                args.orphan_grace,
+                productive,
+                trello=trello,
+                extra_hosts=_extra_hosts(args.host),
             )
             storage_url = f"{s3_settings.endpoint.rstrip('/')}/{s3_settings.bucket}"
             files_app = FilesHost(ProductiveStore(store), storage).app()

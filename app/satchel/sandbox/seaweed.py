@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import platform
@@ -18,6 +17,8 @@ from pathlib import Path
 import httpx
 
 from satchel import child_process
+from satchel.local_files import private_folder
+from satchel.sandbox.private_files import write_private_json
 from satchel.sandbox.weed_binary import missing_weed_reason, weed_path
 
 log = logging.getLogger(__name__)
@@ -99,25 +100,16 @@ class SeaweedProcess:
 
     def _command(self, base: int) -> list[str]:
         config = self.data_dir / "s3.json"
-        config.write_text(
-            json.dumps(
-                {
-                    "identities": [
-                        {
-                            "name": "satchel-sandbox",
-                            "credentials": [
-                                {
-                                    "accessKey": self.identity.access_key,
-                                    "secretKey": self.identity.secret_key,
-                                }
-                            ],
-                            "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-                        }
-                    ]
-                }
-            )
-        )
-        config.chmod(0o600)
+        identity = {
+            "name": "satchel-sandbox",
+            "credentials": [
+                {"accessKey": self.identity.access_key, "secretKey": self.identity.secret_key}
+            ],
+            "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+        }
+        # 0600 from the first byte: the secret key is never readable by others, not even
+        # for the moment between writing and a chmod.
+        write_private_json(config, {"identities": [identity]})
         flags = {name: str(base + off) for name, off in _PORT_OFFSETS.items()}
         flags.update(
             {
@@ -137,8 +129,7 @@ class SeaweedProcess:
         return [find_weed(), "-logtostderr", "mini", *(f"-{k}={v}" for k, v in flags.items())]
 
     def start(self, timeout: float = 60.0) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        (self.data_dir / "data").mkdir(exist_ok=True)
+        private_folder(self.data_dir / "data")
         for _attempt in range(5):
             base = _pick_base()
             env = dict(os.environ, TMPDIR=str(self.data_dir))

@@ -11,7 +11,7 @@ a board's into list/card folders, so that files of different cards never mix.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from satchel.domain.model import Attachment, Board, BoardList, Card
@@ -20,21 +20,57 @@ from satchel.providers.retries import Retrier
 from satchel.transfers.naming import safe_local_name
 
 
-def expand_folders(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """(every file to send, the folders among `paths`): a dropped folder or `satchel upload
-    CARD DIR` sends the files below it, in name order. Symlinked folders are not followed,
-    so a symlink loop cannot run forever; each file is checked again by the queue."""
-    files: list[Path] = []
-    folders: list[Path] = []
+@dataclass
+class Expanded:
+    """What a drop holds: the files to send, the folders dropped, the links left out."""
+
+    files: list[Path] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+    #: Symbolic links inside a dropped folder that lead out of it (to ~/.ssh, say): a
+    #: folder someone else prepared must not send files from elsewhere on this computer.
+    skipped: list[Path] = field(default_factory=list)
+
+
+def _inside(link: Path, root: Path) -> bool:
+    try:
+        return link.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a loop, or a target that cannot be reached
+        return False
+
+
+def expand_folders(paths: list[Path]) -> Expanded:
+    """The files of `paths`: a dropped folder or `satchel upload CARD DIR` sends the files
+    below it, in name order. Symlinked folders are not followed (a loop cannot run
+    forever); links that lead outside the folder are skipped. The queue checks each file
+    again."""
+    found = Expanded()
     for path in paths:
-        if path.is_dir() and not path.is_symlink():
-            folders.append(path)
-            for root, dirs, names in os.walk(path):
-                dirs.sort()
-                files.extend(Path(root) / name for name in sorted(names))
-        else:
-            files.append(path)
-    return files, folders
+        if not path.is_dir() or path.is_symlink():
+            found.files.append(path)
+            continue
+        found.folders.append(path)
+        root = path.resolve()
+        for folder, dirs, names in os.walk(path):
+            dirs.sort()
+            here = Path(folder)
+            found.skipped.extend(
+                here / name
+                for name in dirs
+                if (here / name).is_symlink() and not _inside(here / name, root)
+            )
+            for name in sorted(names):
+                entry = here / name
+                if entry.is_symlink() and not _inside(entry, root):
+                    found.skipped.append(entry)
+                else:
+                    found.files.append(entry)
+    return found
+
+
+def listed(paths: list[Path], most: int = 5) -> str:
+    """ "a, b, c and 4 more": paths for a sentence."""
+    shown = ", ".join(str(p) for p in paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
 def total_size(paths: list[Path]) -> int:

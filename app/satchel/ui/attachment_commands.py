@@ -17,9 +17,11 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
+from satchel import settings
+from satchel.domain import units
 from satchel.domain.addresses import is_openable_link
 from satchel.domain.errors import SatchelError, SignInRequired
-from satchel.domain.file_kinds import extension, file_kind
+from satchel.domain.file_kinds import PreviewKind, extension, file_kind
 from satchel.domain.file_names import terminal_text
 from satchel.domain.model import Attachment
 from satchel.models.task_runner import TaskRunner
@@ -63,12 +65,15 @@ class AttachmentCommands(QObject):
             thumbnails.thumbnail_ready.connect(self._on_thumbnails_thumbnail_ready)
         self.open_url = open_url
         self.confirm_open: OpenConfirmer = self._ask_before_opening
+        #: Bigger files are not fetched for a preview until the person asks (a setting).
+        self.preview_limit = settings.PREVIEW_MAX_MB.default * 1_000_000
         self._preview_task: asyncio.Task[Path] | None = None
         self._previewing: tuple[str, Attachment] | None = None
         pane.cancel_requested.connect(self.cancel_preview)
         pane.retry_requested.connect(self._on_pane_retry_requested)
         pane.open_requested.connect(self._on_pane_open_requested)
         pane.open_url_requested.connect(self.open_link)
+        pane.preview_requested.connect(self._on_pane_preview_requested)
 
     @property
     def previewing(self) -> tuple[str, Attachment] | None:
@@ -76,11 +81,25 @@ class AttachmentCommands(QObject):
 
     # --- preview ---------------------------------------------------------------------------
 
-    def preview(self, account: str, attachment: Attachment) -> None:
+    def preview(self, account: str, attachment: Attachment, *, anyway: bool = False) -> None:
+        """Fetch what the preview needs: nothing for kinds the pane cannot show, nothing
+        past `preview_limit` until the person asks with "Preview anyway" (`anyway`)."""
         self.cancel_preview()
         self._previewing = (account, attachment)
         if attachment.is_link or attachment.size is None:
             self._pane.show_facts(attachment)
+            return
+        kind = file_kind(attachment.local_name, attachment.content_type)
+        if not anyway and kind.preview is PreviewKind.FACTS:
+            self._pane.show_facts(attachment)
+            return
+        if not anyway and attachment.size > self.preview_limit:
+            self._pane.show_facts(
+                attachment,
+                f"At {units.human_size(attachment.size)} this file is bigger than the "
+                f"{units.human_size(self.preview_limit)} Satchel previews by itself.",
+                offer_preview=True,
+            )
             return
         self._pane.show_loading(attachment)
         self._preview_task = self._runner.run(
@@ -129,6 +148,10 @@ class AttachmentCommands(QObject):
     def _on_pane_retry_requested(self) -> None:
         if self._previewing is not None:
             self.preview(*self._previewing)
+
+    def _on_pane_preview_requested(self, attachment: Attachment) -> None:
+        if self._previewing is not None and self._previewing[1] is attachment:
+            self.preview(self._previewing[0], attachment, anyway=True)
 
     def _on_pane_open_requested(self, attachment: Attachment) -> None:
         if self._previewing is not None:

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from satchel.domain.errors import SatchelError
+from satchel.log import redact
 
 log = logging.getLogger("satchel.crash")
 
@@ -40,11 +41,14 @@ class ErrorFunnel:
         if isinstance(error, SatchelError):
             self._expected(error)
             return
-        details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        # What the dialog shows may be copied into a bug report: no secret in it.
+        details = redact("".join(traceback.format_exception(error)))
         log.error("unexpected error\n%s", details)
         self._show(
-            f"Something went wrong inside Satchel ({type(error).__name__}: {error}). "
-            "Your work is kept. If it happens again, please report it with the details.",
+            redact(
+                f"Something went wrong inside Satchel ({type(error).__name__}: {error}). "
+                "Your work is kept. If it happens again, please report it with the details."
+            ),
             details,
         )
 

@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         self.opened = OpenedFiles(self, workspace, self.uploads, self.statusBar())
         self._connect()
         restore_state(self, self.splitter, self.tree, self.pane)
+        limit = settings.PREVIEW_MAX_MB.get(settings.open_settings())
+        self.attachments.preview_limit = limit * 1_000_000
         if transfers is not None:
             self.attach_transfers(transfers)
         self._update_actions()

@@ -12,7 +12,7 @@ from satchel.domain.model import Attachment, Board, BoardList, Card
 from satchel.models.task_runner import TaskRunner
 from satchel.models.transfer_list import TransferListModel, human_bytes
 from satchel.transfers.events import Totals
-from satchel.transfers.expand import expand_folders, total_size
+from satchel.transfers.expand import expand_folders, listed, total_size
 from satchel.transfers.items import TransferItem
 from satchel.transfers.queue import TransferQueue
 from satchel.ui.transfers_panel import TransfersPanel
@@ -51,13 +51,19 @@ class TransferCommands(QObject):
 
     def upload(self, account: str, card: Card | str, paths: list[Path], confirm: Confirm) -> bool:
         """Queue files (and the files of dropped folders, after asking) for the card."""
-        files, folders = expand_folders(paths)
+        found = expand_folders(paths)
+        files, folders = found.files, found.folders
         if folders:
             names = ", ".join(f.name for f in folders[:3]) + ("…" if len(folders) > 3 else "")
             question = (
                 f"Upload {len(files)} file{'s' * (len(files) != 1)} "
                 f"({human_bytes(total_size(files))}) from {names}?"
             )
+            if found.skipped:
+                question += (
+                    f"\n\nSkipped: {len(found.skipped)} link{'s' * (len(found.skipped) != 1)} "
+                    f"to places outside the folder: {listed(found.skipped)}."
+                )
             if not confirm("Upload folder", question):
                 return False
         if not files:

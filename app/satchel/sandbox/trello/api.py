@@ -7,6 +7,8 @@ attachment URL's signature only). Errors are plain text, as Trello's are.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -40,16 +42,19 @@ __all__ = ["TrelloApi", "TrelloSettings"]
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 _ALL = 1_000_000
-_SIGNING_SECRET = "trello_signing_secret"  # noqa: S105 - the meta key's name
+_SIGNING_SALT = "trello_signing_salt"
 
 
-def _signing_secret(store: Store) -> bytes:
-    """Signs attachment URLs; kept in the store so signed URLs outlive a restart."""
-    secret = store.meta(_SIGNING_SECRET)
-    if secret is None:
-        secret = secrets.token_hex(32)
-        store.set_meta(_SIGNING_SECRET, secret)
-    return secret.encode()
+def _signing_secret(store: Store, storage: StorageGate) -> bytes:
+    """Signs attachment URLs. Derived from the storage's secret key (kept 0600 outside the
+    database) and a salt in the store, so signed URLs outlive a restart while a copy of the
+    database alone cannot forge one."""
+    salt = store.meta(_SIGNING_SALT)
+    if salt is None:
+        salt = secrets.token_hex(16)
+        store.set_meta(_SIGNING_SALT, salt)
+    master = storage.gateway.settings.secret_key.encode()
+    return hmac.new(master, f"trello-url-signatures:{salt}".encode(), hashlib.sha256).digest()
 
 
 class TrelloApi:
@@ -68,7 +73,13 @@ class TrelloApi:
         self.auth = TrelloAuth(self.trello, budgets or settings.budgets or TrelloBudgets())
         self.authorize_page = AuthorizePage(self.trello)
         self.files = TrelloFiles(
-            store, self.trello, self.lookup, storage, self.auth, settings, _signing_secret(store)
+            store,
+            self.trello,
+            self.lookup,
+            storage,
+            self.auth,
+            settings,
+            _signing_secret(store, storage),
         )
 
     def app(self) -> ASGIApp:

@@ -25,6 +25,7 @@ class FactsView(QWidget):
 
     open_clicked = Signal()
     open_url_clicked = Signal(str)
+    preview_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +46,12 @@ class FactsView(QWidget):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
+        self.preview_button = described(
+            QPushButton("Preview anyway", self),
+            "Preview anyway",
+            "Fetch this file for the preview, although it is bigger than the preview limit",
+        )
+        self.preview_button.clicked.connect(self.preview_clicked)
         self.open_button = described(
             QPushButton("Open with default app", self),
             "Open with default app",
@@ -70,11 +77,14 @@ class FactsView(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.note)
         layout.addLayout(self._form)
+        layout.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.open_url_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
 
-    def show_attachment(self, attachment: Attachment, note: str | None = None) -> None:
+    def show_attachment(
+        self, attachment: Attachment, note: str | None = None, *, offer_preview: bool = False
+    ) -> None:
         self.title_label.setText(attachment.name)
         self.note.set_note(note)
         self._url = attachment.link_url
@@ -88,6 +98,7 @@ class FactsView(QWidget):
         self._form.setRowVisible(self.size_label, not is_link)
         self._form.setRowVisible(self.url_label, is_link)
         self.open_button.setVisible(not is_link)
+        self.preview_button.setVisible(offer_preview and not is_link)
         openable = is_link and is_openable_link(attachment.link_url or "")
         self.open_url_button.setVisible(openable)
         if is_link and not openable:

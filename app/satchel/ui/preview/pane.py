@@ -73,6 +73,8 @@ class PreviewPane(QWidget):
     open_requested = Signal(object)
     #: A link to open in the browser (a link attachment, or a link in Markdown).
     open_url_requested = Signal(str)
+    #: "Preview anyway" for this Attachment (bigger than the automatic preview limit).
+    preview_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +114,7 @@ class PreviewPane(QWidget):
         self.error_view.retry_clicked.connect(self.retry_requested)
         self.facts_view.open_clicked.connect(self._on_facts_open_clicked)
         self.facts_view.open_url_clicked.connect(self.open_url_requested)
+        self.facts_view.preview_clicked.connect(self._on_facts_preview_clicked)
         self.markdown_view.link_activated.connect(self.open_url_requested)
         self._show_page(PreviewPage.EMPTY)
 
@@ -152,10 +155,13 @@ class PreviewPane(QWidget):
         self.error_view.show_message(attachment.name, message)
         self._show_page(PreviewPage.ERROR)
 
-    def show_facts(self, attachment: Attachment, note: str | None = None) -> None:
+    def show_facts(
+        self, attachment: Attachment, note: str | None = None, *, offer_preview: bool = False
+    ) -> None:
+        """The facts; `offer_preview` adds "Preview anyway" (a file past the size limit)."""
         self._release()
         self._attachment = attachment
-        self.facts_view.show_attachment(attachment, note)
+        self.facts_view.show_attachment(attachment, note, offer_preview=offer_preview)
         self._show_page(PreviewPage.FACTS)
 
     def show_file(self, attachment: Attachment, path: Path) -> None:
@@ -236,6 +242,10 @@ class PreviewPane(QWidget):
         self.text_view.clear()
         self.markdown_view.clear()
         self.csv_view.clear()
+
+    def _on_facts_preview_clicked(self) -> None:
+        if self._attachment is not None:
+            self.preview_requested.emit(self._attachment)
 
     def _on_facts_open_clicked(self) -> None:
         if self._attachment is not None:

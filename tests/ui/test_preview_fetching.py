@@ -1,0 +1,51 @@
+"""Selecting an attachment fetches only what its preview needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from satchel.ui.preview.pane import PreviewPage
+from tests.support.qt import wait_until
+from tests.support.sandbox import SandboxInfo
+from tests.ui.window_fixtures import WindowRig, scratch_card
+
+BOARD, LIST, CARD = "Website Relaunch", "Backlog", "Homepage hero"
+
+
+@pytest.mark.asyncio
+async def test_big_files_wait_for_preview_anyway(rig: WindowRig) -> None:
+    actions = rig.window.attachments
+    cache = actions._cache
+    actions.preview_limit = 1000  # the demo image is bigger than this
+    await rig.expand(BOARD, LIST, CARD)
+    rig.select(rig.find(BOARD, LIST, CARD, "Homepage hero.png"))
+    pane = rig.window.pane
+    await wait_until(lambda: pane.page is PreviewPage.FACTS, what="the facts")
+    assert "bigger than the 1.0 KB" in pane.facts_view.note.text()
+    assert pane.facts_view.preview_button.isVisibleTo(pane)
+    assert pane.facts_view.open_button.isVisibleTo(pane)
+    assert cache.misses == 0 and cache.hits == 0  # nothing fetched
+
+    pane.facts_view.preview_button.click()
+    await wait_until(lambda: pane.page is PreviewPage.IMAGE, what="the image, once asked")
+    assert cache.misses == 1
+
+
+@pytest.mark.asyncio
+async def test_kinds_without_a_preview_are_not_fetched(
+    rig: WindowRig, sandbox: SandboxInfo, tmp_path: Path
+) -> None:
+    provider = rig.workspace.provider("Acme")
+    card_id = scratch_card(sandbox, "safety")
+    source = tmp_path / "Sensor capture.bin"
+    source.write_bytes(b"\x00" * 5000)
+    attachment = await provider.upload(card_id, source)
+    cache = rig.window.attachments._cache
+
+    rig.window.attachments.preview("Acme", attachment)
+    pane = rig.window.pane
+    assert pane.page is PreviewPage.FACTS
+    assert not pane.facts_view.preview_button.isVisibleTo(pane)
+    assert cache.misses == 0
