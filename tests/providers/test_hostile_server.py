@@ -10,13 +10,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from satchel.storage.answers import retry_after_seconds
 
 from satchel.domain.errors import MalformedResponse, StorageError
 from satchel.domain.model import Attachment
 from satchel.providers import bearer, http
 from satchel.providers.bearer import BearerProvider
-from satchel.providers.http import make_api_client, make_storage_client
+from satchel.providers.http import make_api_client
+from satchel.storage.client import make_storage_client
+from satchel.storage.s3_answers import retry_after_seconds
 
 from .conftest import API, API_KEY, BASE
 

@@ -17,7 +17,7 @@ BOARD, LIST, CARD = "Website Relaunch", "Backlog", "Homepage hero"
 @pytest.mark.asyncio
 async def test_big_files_wait_for_preview_anyway(rig: WindowRig) -> None:
     actions = rig.window.attachments
-    cache = actions._cache
+    cache = actions._content.cache
     actions.preview_limit = 1000  # the demo image is bigger than this
     await rig.expand(BOARD, LIST, CARD)
     rig.select(rig.find(BOARD, LIST, CARD, "Homepage hero.png"))
@@ -42,7 +42,7 @@ async def test_kinds_without_a_preview_are_not_fetched(
     source = tmp_path / "Sensor capture.bin"
     source.write_bytes(b"\x00" * 5000)
     attachment = await provider.upload(card_id, source)
-    cache = rig.window.attachments._cache
+    cache = rig.window.attachments._content.cache
 
     rig.window.attachments.preview("Acme", attachment)
     pane = rig.window.pane
