@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from satchel import log
 from satchel.cli.context import read_secret, sign_in
+from satchel.domain.addresses import check_service_address
 from satchel.domain.errors import UsageError
 from satchel.domain.model import Account
 from satchel.workspace.environment import ENV_SECRET
@@ -65,8 +66,8 @@ def _add(args: argparse.Namespace) -> int:
         options[STORAGE_URL_OPTION] = _web_address(args.storage_url, "--storage-url")
     if args.app_url:
         options[APP_URL_OPTION] = _web_address(args.app_url, "--app-url")
-    url = _web_address(args.url, "--url")
-    secret = read_secret("Productive API token: ")
+    url = check_service_address(args.url)  # the token goes there: https unless loopback
+    secret = read_secret("Productive API token: ", url=url)
     if not secret:
         raise UsageError(
             f"No token was given. Make one in Productive under {WHERE}, then type it at the "

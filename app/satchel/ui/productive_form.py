@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
+from satchel.domain.addresses import service_address_problem
 from satchel.domain.model import Account
 from satchel.ui.account_forms import KindForm
 from satchel.workspace.kinds import ORGANIZATION_OPTION
@@ -44,6 +45,8 @@ class ProductiveForm(KindForm):
         parts = urlsplit(self.url_edit.text().strip())
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             return f"Enter Productive's API address ({PRODUCTIVE_API})."
+        if problem := service_address_problem(self.url_edit.text()):
+            return problem
         if not self.organization_edit.text().strip().isdigit():
             return "Enter the organization id: a number, shown under Settings → API integrations."
         if not self.token_edit.text().strip():
