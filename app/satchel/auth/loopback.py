@@ -118,11 +118,7 @@ class LoopbackListener:
     async def __aenter__(self) -> LoopbackListener:
         self._answer = asyncio.get_running_loop().create_future()
         try:
-            # No SO_REUSEADDR: on macOS it would let Satchel share a port another program
-            # listens on, which then may see the token.
-            self._server = await asyncio.start_server(
-                self._serve, HOST, self._wanted_port, reuse_address=False
-            )
+            self._server = await asyncio.start_server(self._serve, HOST, self._wanted_port)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise UsageError(
