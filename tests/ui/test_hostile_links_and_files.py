@@ -14,8 +14,7 @@ from satchel.domain.model import Attachment
 from satchel.ui.preview.pane import PreviewPane
 from satchel.ui.preview.text_views import MarkdownView
 from tests.support.qt import wait_until
-from tests.support.sandbox import SandboxInfo
-from tests.ui.window_fixtures import ACCOUNT, WindowRig, scratch_card
+from tests.ui.window_fixtures import ACCOUNT, WindowRig
 
 HOSTILE_LINKS = [
     "file:///etc/passwd",
@@ -109,10 +108,12 @@ async def test_link_attachments_with_other_schemes_are_shown_not_opened(
 
 @pytest.mark.asyncio
 async def test_files_that_may_run_ask_first_naming_the_real_extension(
-    rig: WindowRig, sandbox: SandboxInfo, tmp_path: Path
+    rig: WindowRig, tmp_path: Path
 ) -> None:
     provider = rig.workspace.provider(ACCOUNT)
-    card_id = scratch_card(sandbox, "safety")
+    boards = await provider.list_boards()
+    lists = await provider.list_lists(boards[0].id)
+    card_id = (await provider.list_cards(lists[0].id))[0].id
     source = tmp_path / "invoice.pdf.exe"
     source.write_bytes(b"MZ not really a program")
     attachment = await provider.upload(card_id, source)

@@ -8,8 +8,7 @@ import pytest
 
 from satchel.ui.preview.pane import PreviewPage
 from tests.support.qt import wait_until
-from tests.support.sandbox import SandboxInfo
-from tests.ui.window_fixtures import WindowRig, scratch_card
+from tests.ui.window_fixtures import WindowRig
 
 BOARD, LIST, CARD = "Website Relaunch", "Backlog", "Homepage hero"
 
@@ -34,11 +33,11 @@ async def test_big_files_wait_for_preview_anyway(rig: WindowRig) -> None:
 
 
 @pytest.mark.asyncio
-async def test_kinds_without_a_preview_are_not_fetched(
-    rig: WindowRig, sandbox: SandboxInfo, tmp_path: Path
-) -> None:
+async def test_kinds_without_a_preview_are_not_fetched(rig: WindowRig, tmp_path: Path) -> None:
     provider = rig.workspace.provider("Acme")
-    card_id = scratch_card(sandbox, "safety")
+    boards = await provider.list_boards()
+    lists = await provider.list_lists(boards[0].id)
+    card_id = (await provider.list_cards(lists[0].id))[0].id
     source = tmp_path / "Sensor capture.bin"
     source.write_bytes(b"\x00" * 5000)
     attachment = await provider.upload(card_id, source)

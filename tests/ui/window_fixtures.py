@@ -132,17 +132,3 @@ async def queue_rig(
     await queue.aclose()
     journal.close()
     await workspace.aclose()
-
-
-def scratch_card(sandbox: SandboxInfo, name: str) -> str:
-    """A fresh card on the demo's second board (its attachments are the test's own), away
-    from the cards other tests count."""
-    import uuid
-
-    from satchel.sandbox.store import Store
-
-    with Store(sandbox.data_dir / "satchel.db") as store:
-        tenant = store.tenants()[0]
-        board = store.boards(tenant.id).items[-1]
-        last_list = store.lists(tenant.id, board.id).items[-1]
-        return store.create_card(tenant.id, last_list.id, f"{name} {uuid.uuid4()}").id
