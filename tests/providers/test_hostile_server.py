@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from satchel.storage.answers import retry_after_seconds
 
 from satchel.domain.errors import MalformedResponse, StorageError
 from satchel.domain.model import Attachment

@@ -4,7 +4,7 @@ no replacing, no following planted links, durable when done, marked as downloade
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -13,6 +13,7 @@ import pytest
 from satchel import local_files
 from satchel.domain.errors import AlreadyThere, IntegrityError
 from satchel.domain.model import ResolvedLink
+from satchel.storage.client import open_storage_get
 from satchel.storage.download import download_to_file
 from satchel.storage.links import link_from_url
 from satchel.storage.resumable_download import fetch_resumable
@@ -36,6 +37,10 @@ def _client(body: bytes, declared: int | None = None) -> httpx.AsyncClient:
         return httpx.Response(200, content=stream(), headers={"Content-Length": str(size)})
 
     return httpx.AsyncClient(transport=httpx.MockTransport(storage))
+
+
+def _opener(client: httpx.AsyncClient) -> Callable[[dict[str, str]], Awaitable[httpx.Response]]:
+    return lambda headers: open_storage_get(client, LINK.url, headers)
 
 
 async def test_without_replace_an_existing_file_stays(tmp_path: Path) -> None:
@@ -66,7 +71,7 @@ async def test_a_partial_file_that_is_a_link_is_never_written_through(tmp_path: 
     partial = tmp_path / ".report.pdf.satchel-1.part"
     partial.symlink_to(victim)
     async with _client(b"theirs") as client:
-        await fetch_resumable(client, LINK, partial, expected_size=6)
+        await fetch_resumable(_opener(client), partial, expected_size=6)
     assert victim.read_bytes() == b"precious, and longer than the download"
     assert not partial.is_symlink() and partial.read_bytes() == b"theirs"
 
@@ -89,7 +94,7 @@ async def test_a_body_longer_than_declared_is_cut_off(tmp_path: Path) -> None:
     partial = tmp_path / "b.part"
     async with _client(b"x" * 50_000, declared=5_000) as client:
         with pytest.raises(IntegrityError, match="more than"):
-            await fetch_resumable(client, LINK, partial, expected_size=5_000)
+            await fetch_resumable(_opener(client), partial, expected_size=5_000)
     assert not partial.exists() or partial.stat().st_size <= 5_000
 
 
