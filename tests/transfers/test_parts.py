@@ -135,7 +135,7 @@ def _windows_error(winerror: int) -> OSError:
 def test_placing_without_hard_links_renames_and_still_never_overwrites(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_links: OSError
 ) -> None:
-    def no_link(*_args: object) -> None:
+    def no_link(*_args: object, **_options: object) -> None:
         raise no_links
 
     monkeypatch.setattr(os, "link", no_link)
@@ -148,7 +148,7 @@ def test_placing_without_hard_links_renames_and_still_never_overwrites(
 
 
 def test_other_link_errors_are_not_hidden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_space(*_args: object) -> None:
+    def no_space(*_args: object, **_options: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "link", no_space)

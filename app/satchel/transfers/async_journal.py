@@ -10,10 +10,9 @@ import asyncio
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from satchel.transfers.items import TransferItem
+from satchel.transfers.items import SavedCopy, TransferItem
 from satchel.transfers.journal import Journal
 
 P = ParamSpec("P")
@@ -48,7 +47,7 @@ class AsyncJournal:
     async def items(self) -> list[TransferItem]:
         return await self._call(self.journal.items)
 
-    async def saved_downloads(self, account: str) -> dict[str, list[Path]]:
+    async def saved_downloads(self, account: str) -> dict[str, list[SavedCopy]]:
         return await self._call(self.journal.saved_downloads, account)
 
     async def delete(self, item_ids: Iterable[int]) -> None:

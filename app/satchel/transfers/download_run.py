@@ -73,6 +73,7 @@ class DownloadRun:
         except OSError as error:
             raise write_error(item.local_path, error) from None
         item.local_path = final
+        item.mtime_ns = final.stat().st_mtime_ns  # what "already saved" checks later
         item.partial_path = None
         item.state = State.DONE
         item.step = Step.DONE
@@ -80,6 +81,9 @@ class DownloadRun:
         item.error_code = None
         await self.context.commit(
             item,
-            ("local_path", "partial_path", "state", "step", "error", "error_code", "error_kind"),
+            (
+                *("local_path", "mtime_ns", "partial_path", "state", "step"),
+                *("error", "error_code", "error_kind"),
+            ),
             durable=True,  # "saved" must survive a power cut, as the file itself does
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -149,3 +150,29 @@ class TransferItem:
         if self.state is State.FAILED:
             return f"failed: {self.error}" if self.error else "failed"
         return self.state.value
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCopy:
+    """A file a finished download saved: where, its size, its modification time then (in
+    ns) and the storage's ETag of what was fetched. A file found there later with another
+    size or time is someone else's, whatever its name."""
+
+    path: Path
+    size: int | None
+    mtime_ns: int | None
+    etag: str | None
+
+    def still_there(self, size: int | None) -> bool:
+        """Whether the file is still the one saved, of the attachment's `size`."""
+        try:
+            facts = self.path.lstat()
+        except OSError:
+            return False
+        return (
+            stat.S_ISREG(facts.st_mode)
+            and size is not None
+            and facts.st_size == size == self.size
+            and self.mtime_ns is not None
+            and facts.st_mtime_ns == self.mtime_ns
+        )

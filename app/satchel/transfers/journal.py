@@ -23,7 +23,7 @@ from pathlib import Path
 
 from satchel.domain.errors import DiskFull
 from satchel.local_files import private_folder
-from satchel.transfers.items import Direction, State, Step, TransferItem
+from satchel.transfers.items import Direction, SavedCopy, State, Step, TransferItem
 
 FILE_NAME = "transfers.db"
 _BUSY_TIMEOUT_MS = 10_000
@@ -243,19 +243,21 @@ class Journal:
             rows = self._db.execute("SELECT * FROM items ORDER BY id").fetchall()
         return [_item(row) for row in rows]
 
-    def saved_downloads(self, account: str) -> dict[str, list[Path]]:
-        """Where each attachment of the account was saved by a finished download."""
+    def saved_downloads(self, account: str) -> dict[str, list[SavedCopy]]:
+        """Where each attachment of the account was saved by a finished download, and
+        what the file was like when it was (to tell it from a file put there since)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT attachment_id, local_path FROM items"
+                "SELECT attachment_id, local_path, size, mtime_ns, etag FROM items"
                 " WHERE direction = 'download' AND state = 'done' AND account = ?",
                 (account,),
             ).fetchall()
-        saved: dict[str, list[Path]] = {}
+        saved: dict[str, list[SavedCopy]] = {}
         for row in rows:
             path = _path(row["local_path"])
             if path is not None:
-                saved.setdefault(row["attachment_id"], []).append(path)
+                copy = SavedCopy(path, row["size"], row["mtime_ns"], row["etag"])
+                saved.setdefault(row["attachment_id"], []).append(copy)
         return saved
 
     def delete(self, item_ids: Iterable[int]) -> None:

@@ -13,7 +13,7 @@ from satchel.domain.model import Attachment
 from satchel.providers.staged import guess_content_type
 from satchel.storage.download import write_error
 from satchel.transfers.checks import check_source
-from satchel.transfers.items import Direction, State, Step, TransferItem
+from satchel.transfers.items import Direction, SavedCopy, State, Step, TransferItem
 from satchel.transfers.naming import case_key, free_path, safe_local_name
 
 
@@ -66,17 +66,6 @@ def upload_item(
     return item
 
 
-def existing_copy(folder: Path, name: str, size: int | None) -> Path | None:
-    """A file of that name and size in the folder: taken as this attachment, saved before."""
-    path = folder / name
-    if size is None:
-        return None
-    try:
-        return path if path.is_file() and path.stat().st_size == size else None
-    except OSError:
-        return None
-
-
 def download_item(
     *,
     account: str,
@@ -89,7 +78,9 @@ def download_item(
 ) -> TransferItem:
     """A queued download into `folder`; done at once when the file is there already.
 
-    `saved_before` is where the journal says this attachment was saved (if anywhere).
+    `saved_before` is where the journal says this attachment was saved, the file still as
+    it was saved (if anywhere). A file that merely has the name and size is not taken
+    for it: it may be anybody's.
     The destination is reserved now: the first free name, "name (2).ext" and so on.
     """
     name = safe_local_name(attachment.local_name, fallback=attachment.id)
@@ -109,9 +100,8 @@ def download_item(
         step=Step.FETCH,
         owner=owner,
     )
-    complete = saved_before or existing_copy(folder, name, attachment.size)
-    if complete is not None:
-        item.local_path = complete
+    if saved_before is not None:
+        item.local_path = saved_before
         item.state, item.step, item.skipped = State.DONE, Step.DONE, True
         item.finished_at = time.time()
         return item
@@ -119,18 +109,11 @@ def download_item(
     return item
 
 
-def _has_size(path: Path, size: int | None) -> bool:
-    try:
-        return size is not None and path.is_file() and path.stat().st_size == size
-    except OSError:
-        return False
-
-
 def download_items(
     *,
     account: str,
     wanted: Sequence[tuple[Attachment, Path]],
-    saved: dict[str, list[Path]],
+    saved: dict[str, list[SavedCopy]],
     reserved: set[Path],
     batch: str,
     owner: str,
@@ -146,9 +129,9 @@ def download_items(
     for attachment, folder in wanted:
         before = next(
             (
-                p
-                for p in saved.get(attachment.id, [])
-                if p.parent == folder and _has_size(p, attachment.size)
+                copy.path
+                for copy in saved.get(attachment.id, [])
+                if copy.path.parent == folder and copy.still_there(attachment.size)
             ),
             None,
         )
