@@ -145,7 +145,7 @@ async def test_a_request_for_another_host_is_refused(sandbox: SandboxInfo) -> No
     browser, flow = await start(sandbox, timeout=20)
     url = await asyncio.wait_for(browser.opened, 5)
     async with httpx.AsyncClient() as client:
-        location = (await press(client, url, "Allow")).headers["location"]
+        location = (await press(client, url, "Allow", sandbox)).headers["location"]
         parts = urlsplit(location)
         state = parse_qs(parts.query)["state"][0]
         rebound = {"Host": f"rebind.attacker.example:{parts.port}"}

@@ -15,7 +15,7 @@ from satchel.auth.loopback import LoopbackListener
 from tests.properties.answers import bodies, header_values, json_values
 
 PATH, STATE = "/satchel-callback", "the-state-of-this-sign-in"
-ANSWER = re.compile(rb"HTTP/1\.1 (200|400|403|404|405|409)( [A-Za-z ]+)?\r\n")
+ANSWER = re.compile(rb"HTTP/1\.1 (200|400|403|404|405|409|421)( [A-Za-z ]+)?\r\n")
 READ_TIMEOUT_SECONDS = 10
 
 answers = st.one_of(

@@ -31,6 +31,7 @@ from satchel.sandbox import demo, faults
 from satchel.sandbox.app import (
     DEFAULT_MAX_UPLOAD_SIZE,
     DEFAULT_ORPHAN_GRACE_SECONDS,
+    HostCheckMiddleware,
     SandboxSettings,
     create_app,
 )
@@ -325,7 +326,11 @@ def run(args: argparse.Namespace) -> int:
             # handler after its shutdown: that unwinds here, through the clean-up above.
             outer = faults.middleware(args, gateway)
             app = create_app(store, storage, settings, outer_middleware=outer)
-            hosts = [(files_app, files_sock), (app.state.trello_web, web_sock)]
+            extra = _extra_hosts(args.host)
+            hosts = [
+                (HostCheckMiddleware(files_app, extra), files_sock),
+                (HostCheckMiddleware(app.state.trello_web, extra), web_sock),
+            ]
             asyncio.run(_serve(app, sock, hosts, ready_line))
     except _StopRequested:
         pass

@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from satchel.domain.errors import LocalFileError
+from satchel.domain.file_names import safe_file_name, shortened
 from satchel.domain.model import Attachment
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.local_files import private_folder
@@ -38,7 +38,6 @@ DEFAULT_MAX_BYTES = 512 * MIB
 #: A temporary file this old belongs to no running download (a crash left it).
 _STALE_PART_SECONDS = 3600
 _KEY_CHARS = 24
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 _MAX_NAME_BYTES = 120  # the key and the name stay well inside NAME_MAX (255 bytes)
 
 
@@ -51,14 +50,9 @@ class Downloader(Protocol):
 
 
 def _safe_name(name: str) -> str:
-    """The attachment's file name, fit for any file system, extension kept."""
-    cleaned = _UNSAFE.sub("_", name).strip(" .") or "file"
-    stem, dot, suffix = cleaned.rpartition(".")
-    if not dot or not stem or len(suffix) > 16:
-        stem, suffix = cleaned, ""
-    budget = _MAX_NAME_BYTES - len(suffix.encode("utf-8"))
-    stem = stem.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip(" .") or "file"
-    return f"{stem}.{suffix}" if suffix else stem
+    """The attachment's file name, fit for any file system, extension kept (the desktop
+    opens the cached copy by it)."""
+    return shortened(safe_file_name(name, fallback="file"), _MAX_NAME_BYTES)
 
 
 def cache_key(account_name: str, attachment: Attachment) -> str:
