@@ -62,6 +62,8 @@ class AccountDialog(QDialog):
             self.forms.addWidget(form)
             form.changed.connect(self._update_state)
         self.kind_box.currentIndexChanged.connect(self.forms.setCurrentIndex)
+        # Each kind has its own missing fields: say the new form's, not the old one's.
+        self.kind_box.currentIndexChanged.connect(lambda _index: self._update_state())
         self.name_edit = QLineEdit(placeholderText="(the service's host name)")
         self.status = plain(QLabel(wordWrap=True))
         self.status.setObjectName("accountDialogStatus")
