@@ -11,7 +11,6 @@ once, never logged, shown or kept.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
-from satchel.domain.errors import NotFound, PermissionDenied, Rejected, UsageError
+from satchel.domain.errors import NotFound, PermissionDenied, UsageError
 from satchel.domain.model import (
     Attachment,
     Board,
@@ -41,6 +40,7 @@ from satchel.providers.productive_http import (
     make_productive_client,
     token_auth,
 )
+from satchel.providers.productive_links import TaskLinker
 from satchel.providers.retries import API_RETRY, RetryPolicy
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
@@ -56,8 +56,6 @@ PRODUCTIVE_STORAGE = "https://productive-files-production.s3.eu-west-1.amazonaws
 PAGE_SIZE = 200
 TOKEN_LIMIT, TOKEN_WINDOW = 100, 10.0
 ORGANIZATION_LIMIT, ORGANIZATION_WINDOW = 4000, 1800.0
-#: Read–merge–write rounds before giving up on a task that others keep rewriting.
-_LINK_TRIES = 4
 #: Pages followed at most: a service whose `next` links never end is broken.
 _MAX_PAGES = 100_000
 
@@ -114,7 +112,9 @@ class ProductiveProvider(StagedUploadProvider):
             )
         self._http = ProductiveHttp(api_client, token_auth(self.api_url, token), pacers, backoff)
         self._read_only = False
-        self._link_locks: dict[str, asyncio.Lock] = {}
+        self._linker = TaskLinker(
+            self._task_attachments, self._write_task_attachments, self._fetch_attachment
+        )
 
     def __repr__(self) -> str:
         return f"ProductiveProvider({self.api_url!r}, organization {self.organization_id!r})"
@@ -248,31 +248,11 @@ class ProductiveProvider(StagedUploadProvider):
         return wire.read_attachment(document.one(), None)
 
     async def link_attachment(self, card_id: str, attachment_id: str) -> Attachment:
-        """Read the task's attachments now, add this one, write the list back.
+        """Read–merge–write of the task's attachments (see productive_links)."""
+        return wire.read_attachment(await self._linker.link(card_id, attachment_id), card_id)
 
-        Read afresh each time (never from a journal): another client's attachment linked
-        meanwhile stays, and one already there is not linked twice. Links to one task
-        take turns here (a write replaces the list); a write of another process that
-        crossed ours is seen on the read-back, and ours is merged in again.
-        """
-        lock = self._link_locks.setdefault(card_id, asyncio.Lock())
-        async with lock:
-            for _ in range(_LINK_TRIES):
-                current = await self._task_attachments(card_id)
-                found = next((r for r in current if r.id == attachment_id), None)
-                if found is not None:
-                    return wire.read_attachment(found, card_id)
-                ids = [r.id for r in current] + [attachment_id]
-                written = (await self._write_task_attachments(card_id, ids)).one()
-                linked = written.related_ids("attachments")
-                if linked is not None and attachment_id in linked:
-                    # The answer shows the list as written: no second read of the list.
-                    path = f"/attachments/{_segment(attachment_id)}"
-                    return wire.read_attachment((await self._document("GET", path)).one(), card_id)
-        raise Rejected(
-            "Another program keeps changing this task's attachments at the same moment; "
-            "Satchel could not add the file. Retry in a moment."
-        )
+    async def _fetch_attachment(self, attachment_id: str) -> Resource:
+        return (await self._document("GET", f"/attachments/{_segment(attachment_id)}")).one()
 
     async def _write_task_attachments(self, card_id: str, ids: list[str]) -> Document:
         data = [{"type": "attachments", "id": i} for i in ids]
