@@ -228,13 +228,17 @@ class ProductiveApi:
         items = linked.get("data") if isinstance(linked, dict) else None
         if not isinstance(items, list):
             raise invalid_attribute(pointer, "attachments must hold a data list.")
-        store_ids: list[str] = []
+        rids: list[int] = []
         for item in items:
             ok = isinstance(item, dict) and item.get("type") == "attachments"
             text = str(item.get("id", "")) if ok else ""
             if not text.isdigit():
                 raise invalid_attribute(pointer, "Each attachment needs its type and id.")
-            store_ids.append(self._record(caller, int(text)).id)
+            rids.append(int(text))
+        known = self.pstore.store_ids(caller.tenant_id, rids)
+        if len(known) != len(set(rids)):
+            raise jsonapi.not_found()
+        store_ids = [known[rid] for rid in dict.fromkeys(rids)]
         card = self.pstore.one(
             "SELECT id FROM cards WHERE seq = ? AND tenant_id = ?", (task_rid, caller.tenant_id)
         )

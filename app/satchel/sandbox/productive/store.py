@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS productive_attachments (
 """
 
 TokenScope = Literal["read", "read_write"]
+#: Ids per IN (...) query: well under SQLite's limit on variables.
+_CHUNK = 500
 
 
 def hash_token(plaintext: str) -> str:
@@ -190,13 +192,40 @@ class ProductiveStore:
             (utc_now(), attachment_id),
         )
 
+    def store_ids(self, tenant_id: str, rids: list[int]) -> dict[int, str]:
+        """The store ids of these attachments (by Productive id) that the tenant has."""
+        found: dict[int, str] = {}
+        for start in range(0, len(rids), _CHUNK):
+            chunk = rids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for row in self.rows(
+                f"SELECT seq, id FROM attachments WHERE tenant_id = ? AND seq IN ({marks})",  # noqa: S608
+                (tenant_id, *chunk),
+            ):
+                found[int(row["seq"])] = str(row["id"])
+        return found
+
     def replace_task_attachments(self, tenant_id: str, card_id: str, wanted: list[str]) -> None:
         """JSON:API replace: exactly `wanted` (store ids) stay linked to the card.
 
         Soft-deleted rows keep their card. Raises ValueError naming a refused id.
         """
         with self.store.transaction():
-            for attachment_id in wanted:
+            linked = {
+                str(row["id"])
+                for row in self.rows(
+                    "SELECT a.id FROM attachments a LEFT JOIN productive_attachments pa"
+                    " ON pa.attachment_id = a.id WHERE a.card_id = ? AND pa.deleted_at IS NULL",
+                    (card_id,),
+                )
+            }
+            now = utc_now()
+            for attachment_id in linked - set(wanted):  # replace: the others are unlinked
+                self.execute(
+                    "UPDATE attachments SET card_id = NULL, updated_at = ? WHERE id = ?",
+                    (now, attachment_id),
+                )
+            for attachment_id in [i for i in wanted if i not in linked]:
                 row = self.one(
                     "SELECT a.state, a.card_id, pa.deleted_at FROM attachments a"
                     " LEFT JOIN productive_attachments pa ON pa.attachment_id = a.id"
@@ -207,17 +236,7 @@ class ProductiveStore:
                     raise ValueError(attachment_id)
                 if row["state"] != "stored" or row["card_id"] not in (None, card_id):
                     raise ValueError(attachment_id)
-            now = utc_now()
-            marks = ",".join("?" * len(wanted)) or "NULL"
-            self.execute(
-                "UPDATE attachments SET card_id = NULL, updated_at = ? WHERE card_id = ?"  # noqa: S608
-                f" AND id NOT IN ({marks}) AND id NOT IN (SELECT attachment_id FROM"
-                " productive_attachments WHERE deleted_at IS NOT NULL)",
-                (now, card_id, *wanted),
-            )
-            for attachment_id in wanted:
                 self.execute(
-                    "UPDATE attachments SET card_id = ?, updated_at = ? WHERE id = ?"
-                    " AND card_id IS NULL",
+                    "UPDATE attachments SET card_id = ?, updated_at = ? WHERE id = ?",
                     (card_id, now, attachment_id),
                 )
