@@ -102,3 +102,26 @@ async def _delete_attachment(demo: ProductiveDemo, card_id: str, attachment_id: 
         for attachment in await provider.list_attachments(card_id):
             if attachment.id == attachment_id:
                 await provider.delete(attachment)
+
+
+def test_scripts_name_a_productive_account_in_the_environment(
+    satchel: Runner, sandbox: SandboxInfo, tmp_path: Path
+) -> None:
+    demo = demo_of(sandbox)
+    env = {
+        "SATCHEL_KIND": "productive",
+        "SATCHEL_URL": demo.base_url,
+        "SATCHEL_SECRET": demo.token,
+        "SATCHEL_ORGANIZATION_ID": demo.organization_id,
+        "SATCHEL_STORAGE_URL": demo.storage_url,
+    }
+    listed = satchel("ls", "Spring Campaign › Launch/Checklist", "--json", env=env)
+    assert listed.code == 0, listed.err
+    task = json.loads(listed.out.splitlines()[0])["id"]
+    source = tmp_path / "from a script.txt"
+    source.write_text("scripted")
+    sent = satchel("upload", task, str(source), env=env)
+    assert sent.code == 0, sent.err
+    assert sent.out.strip().endswith("\tfrom a script.txt")
+    missing = satchel("ls", env={**env, "SATCHEL_ORGANIZATION_ID": ""})
+    assert missing.code == 2 and "organization" in missing.err

@@ -7,7 +7,12 @@ from collections.abc import Mapping
 
 from satchel.domain.errors import UsageError
 from satchel.domain.model import Account
-from satchel.workspace.kinds import TRELLO_KEY_OPTION
+from satchel.workspace.kinds import (
+    APP_URL_OPTION,
+    ORGANIZATION_OPTION,
+    STORAGE_URL_OPTION,
+    TRELLO_KEY_OPTION,
+)
 
 #: Scripts on machines without a keyring name the service and its secret here.
 ENV_URL = "SATCHEL_URL"
@@ -15,6 +20,13 @@ ENV_KIND = "SATCHEL_KIND"
 ENV_SECRET = "SATCHEL_SECRET"  # noqa: S105 - the variable's name, not a secret
 #: With SATCHEL_KIND=trello: the application key (the token is SATCHEL_SECRET).
 ENV_TRELLO_KEY = "SATCHEL_TRELLO_KEY"
+#: With SATCHEL_KIND=productive: the organization id (the token is SATCHEL_SECRET), and
+#: for another deployment than Productive's own, the upload bucket and the web app.
+ENV_PRODUCTIVE = {
+    ORGANIZATION_OPTION: "SATCHEL_ORGANIZATION_ID",
+    STORAGE_URL_OPTION: "SATCHEL_STORAGE_URL",
+    APP_URL_OPTION: "SATCHEL_APP_URL",
+}
 #: The environment's account is named by its URL, so that `queue resume` never sends a
 #: queued file to another service.
 ENV_PREFIX = "env:"
@@ -50,10 +62,14 @@ def environment_account(environ: Mapping[str, str] = os.environ) -> tuple[Accoun
     if not secret:
         raise UsageError(f"{ENV_URL} is set but {ENV_SECRET} is not: set both, or neither.")
     trello_key = environ.get(ENV_TRELLO_KEY)
+    options = {TRELLO_KEY_OPTION: trello_key} if trello_key else {}
+    options |= {
+        option: environ[name] for option, name in ENV_PRODUCTIVE.items() if environ.get(name)
+    }
     account = Account(
         name=environment_name(url),
         kind=environ.get(ENV_KIND, "bearer"),
         url=url,
-        options={TRELLO_KEY_OPTION: trello_key} if trello_key else {},
+        options=options,
     )
     return account, secret
