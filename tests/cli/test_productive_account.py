@@ -65,7 +65,8 @@ def test_a_whole_session_never_leaves_the_token_anywhere(
     attachments = [json.loads(x) for x in run("ls", card_path, "--json").splitlines()]
     assert {a["name"] for a in attachments} == {"Launch plan.pdf", "Übersicht – Café.txt"}
     cards = [
-        json.loads(x) for x in run("ls", "Spring Campaign › Launch/Checklist", "--json").splitlines()
+        json.loads(x)
+        for x in run("ls", "Spring Campaign › Launch/Checklist", "--json").splitlines()
     ]
     card_id = cards[0]["id"]
 
