@@ -29,6 +29,7 @@ from tests.models.conftest import (
     names,
     next_emit,
 )
+from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
 from tests.support.tcp_forwarder import TcpForwarder, free_port
 from tests.support.tenants import ModuleTenant
@@ -94,8 +95,7 @@ async def test_a_loading_row_shows_while_the_children_are_on_their_way(
 
     loaded = asyncio.ensure_future(next_emit(model.loaded))
     model.fetchMore(board)
-    await asyncio.sleep(0.05)
-    assert model.rowCount(board) == 1
+    await wait_until(lambda: model.rowCount(board) == 1, what="the loading row")
     loading = model.index(0, 0, board)
     assert loading.data(DISPLAY) == "Loading…"
     assert model.data(loading, ItemRole.KIND) == RowKind.LOADING
@@ -290,13 +290,13 @@ async def test_background_loading_shows_a_loading_row_only_where_a_view_looks(
 
     model.load_all(board)
     model.load_all(brand)
-    await asyncio.sleep(0.05)
-    assert model.data(board, ItemRole.LOAD_STATE) == LoadState.LOADING
+    await wait_until(
+        lambda: model.data(board, ItemRole.LOAD_STATE) == LoadState.LOADING, what="loading"
+    )
     assert model.rowCount(board) == 0 and model.rowCount(brand) == 0  # nobody looks
     assert model.canFetchMore(brand)  # a view expanding it gets a loading row
     model.fetchMore(brand)
-    await asyncio.sleep(0.05)
-    assert names(model, brand) == ["Loading…"]
+    await wait_until(lambda: names(model, brand) == ["Loading…"], what="the loading row")
 
     finished = asyncio.ensure_future(
         next_emit(model.crawl_progress, lambda done, total: done == total)

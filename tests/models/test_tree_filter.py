@@ -14,6 +14,7 @@ from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.tree_roles import ItemRole, RowKind
 from tests.models.conftest import DEMO, Faults, child, fetch, load_everything, next_emit
+from tests.support.qt import wait_until
 
 Tree = dict[str, Any]
 
@@ -80,8 +81,9 @@ async def test_rows_loaded_while_filtering_join_in(
     await apply(proxy, "readme")
     assert shown(proxy) == {}  # the account matches nothing yet: nothing is loaded
     await load_everything(model)
-    await asyncio.sleep(0.3)  # the path to new matches is told a slice at a time
-    assert shown(proxy) == {DEMO: {"Brand Assets": {"Logos": {"Logo pack": {"README.txt": {}}}}}}
+    wanted = {DEMO: {"Brand Assets": {"Logos": {"Logo pack": {"README.txt": {}}}}}}
+    # The path to new matches is told a slice at a time: wait until all of it is there.
+    await wait_until(lambda: shown(proxy) == wanted, what="the path to the new match")
 
 
 @pytest.mark.asyncio
@@ -98,8 +100,7 @@ async def test_loading_and_failure_rows_show_while_their_parent_does(
     provider = faults.providers[DEMO]
     provider.gate = gate = asyncio.Event()
     model.fetchMore(board)
-    await asyncio.sleep(0.05)
-    assert proxy.rowCount(proxy_board) == 1
+    await wait_until(lambda: proxy.rowCount(proxy_board) == 1, what="the loading row")
     assert proxy.index(0, 0, proxy_board).data() == "Loading…"
 
     provider.failures.append(ServiceUnavailable("The service is busy. Try again in a minute."))

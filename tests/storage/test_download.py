@@ -47,6 +47,15 @@ def _resolver_of(*links: ResolvedLink) -> tuple[Resolver, list[ResolvedLink]]:
     return resolve, handed
 
 
+async def _until_storage_refuses(client: httpx.AsyncClient, url: str) -> None:
+    """Wait until the storage host itself says the link expired (no fixed sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 15
+    while (await client.get(url)).status_code != 403:
+        assert loop.time() < deadline, "the link never expired"
+        await asyncio.sleep(0.2)
+
+
 def _folder_is(folder: Path, names: list[str]) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(names)
 
@@ -57,7 +66,7 @@ async def test_link_expired_by_storage_is_resolved_again_once(
 ) -> None:
     key = _stored(local_s3, b"picture")
     dead_url = local_s3.link(key, ttl=timedelta(seconds=1))
-    await asyncio.sleep(2.2)
+    await _until_storage_refuses(storage_client, dead_url)
     # The client believes this one still lives (as with a skewed clock); S3 says 403 expired.
     believed_alive = ResolvedLink(dead_url, datetime.now(UTC) + timedelta(minutes=10))
     resolve, handed = _resolver_of(believed_alive, link_from_url(local_s3.link(key)))
@@ -104,7 +113,7 @@ async def test_storage_expiry_twice_gives_up(
 ) -> None:
     key = _stored(local_s3, b"picture")
     dead_url = local_s3.link(key, ttl=timedelta(seconds=1))
-    await asyncio.sleep(2.2)
+    await _until_storage_refuses(storage_client, dead_url)
     resolve, handed = _resolver_of(ResolvedLink(dead_url, datetime.now(UTC) + timedelta(hours=1)))
     with pytest.raises(LinkExpired):
         await download_to_file(storage_client, resolve, tmp_path / "photo.jpg")

@@ -74,13 +74,15 @@ async def test_a_refused_key_is_said_in_the_dialog_and_nothing_is_saved(
     workspace = Workspace(AccountStore(tmp_path), KeyringSecretStore())
     dialog = AccountDialog(workspace, TaskRunner())
     qtbot.addWidget(dialog)
+    dialog.show()
     _fill(dialog, sandbox.base_url, "ixk_" + "z" * 40)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     await wait_until(lambda: "key" in dialog.status.text().lower() and dialog.forms.isEnabled(),
                      what="the refusal")  # fmt: skip
     assert "ixk_zzz" not in dialog.status.text()
     assert workspace.accounts() == []
-    assert dialog.isVisible() or not dialog.result()
+    assert dialog.isVisible(), "the dialog stays open to try another key"
+    assert dialog.result() != AccountDialog.DialogCode.Accepted
 
 
 def test_the_form_says_what_is_missing(qtbot, tmp_path: Path) -> None:

@@ -109,14 +109,14 @@ async def test_a_revoked_key_asks_to_sign_in_again_and_keeps_the_tree(
     dialog.form.key_edit.setText(rw_key)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     await wait_until(lambda: not rig.workspace.needs_sign_in(ACCOUNT), what="signing in again")
-    assert not rig.window.error_bar.isVisible()
+    await wait_until(lambda: not rig.window.error_bar.isVisible(), what="the sign-in request to go")
     await rig.expand(BOARD, LIST, CARD)
     assert rig.find(BOARD, LIST, CARD, "Homepage hero.png").isValid()
 
 
 @pytest.mark.asyncio
 async def test_removing_an_account_deletes_its_secret(rig: WindowRig) -> None:
-    assert rig.secrets.get(ACCOUNT) is not None or rig.workspace.provider(ACCOUNT)
+    assert rig.secrets.get(ACCOUNT) is not None, "signed in: the secret is kept"
     rig.window.confirm = lambda _title, _text: True
     rig.select(rig.window.proxy.index(0, 0))
     rig.window.actions_.remove_account.trigger()
@@ -127,13 +127,21 @@ async def test_removing_an_account_deletes_its_secret(rig: WindowRig) -> None:
 
 
 @pytest.mark.asyncio
-async def test_an_unexpected_error_is_logged_and_shown_in_the_error_bar(rig: WindowRig) -> None:
+async def test_an_unexpected_error_is_logged_and_shown_in_the_error_bar(
+    rig: WindowRig, caplog: pytest.LogCaptureFixture
+) -> None:
     from satchel.ui.error_funnel import ErrorFunnel
 
     funnel = ErrorFunnel(rig.window.show_unexpected, rig.window.show_error)
-    funnel.report(ZeroDivisionError("boom"))
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError as error:
+        funnel.report(error)
     assert "Something went wrong" in rig.window.error_bar.message
     assert "boom" in rig.window.error_bar.message
+    (logged,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "ZeroDivisionError: boom" in logged.getMessage()
+    assert "Traceback" in logged.getMessage(), "the log keeps the traceback for a report"
 
 
 @pytest.mark.asyncio

@@ -16,6 +16,7 @@ from satchel.ui.trello_form import TrelloForm
 from satchel.workspace import Workspace
 from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
+from tests.support.tcp_forwarder import free_port
 from tests.support.trello import deliver, demo_credentials, press
 
 
@@ -39,8 +40,9 @@ async def test_allow_in_the_browser_signs_the_account_in(
     form.open_browser = opened.set_result
     form.url_edit.setText(sandbox.base_url)
     form.key_edit.setText(demo_credentials(sandbox).key)
-    form.port_box.setValue(18787)
-    assert "http://127.0.0.1:18787" in form.origin_hint.text()
+    port = free_port()  # the OS picks it: no fixed port another run or program may hold
+    form.port_box.setValue(port)
+    assert f"http://127.0.0.1:{port}" in form.origin_hint.text()
     signed_in: list[str] = []
     dialog.signed_in.connect(signed_in.append)
 
@@ -76,7 +78,7 @@ async def test_deny_says_so_in_the_dialog(qtbot, tmp_path: Path, sandbox: Sandbo
     form.open_browser = opened.set_result
     form.url_edit.setText(sandbox.base_url)
     form.key_edit.setText(demo_credentials(sandbox).key)
-    form.port_box.setValue(18788)
+    form.port_box.setValue(free_port())
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     url = await asyncio.wait_for(opened, 10)
     async with httpx.AsyncClient() as browser:
