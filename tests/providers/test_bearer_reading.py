@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 import respx
 
@@ -43,28 +42,6 @@ async def test_whoami_and_upload_limit(service: respx.MockRouter, provider: Bear
     sent = route.calls.last.request
     assert sent.headers["Authorization"] == f"Bearer {API_KEY}"
     assert sent.headers["User-Agent"] == "Satchel/0.1.0"
-
-
-@pytest.mark.asyncio
-async def test_pagination_follows_next_until_null(
-    service: respx.MockRouter, provider: BearerProvider
-) -> None:
-    pages = {
-        None: ({"id": "b1", "name": "One", **TIMES}, "c2"),
-        "c2": ({"id": "b2", "name": "Two", **TIMES}, "c3"),
-        "c3": ({"id": "b3", "name": "Three", **TIMES}, None),
-    }
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        board, after = pages[request.url.params.get("cursor")]
-        return httpx.Response(200, json={"data": [board], "next": after})
-
-    route = service.get(f"{API}/boards").mock(side_effect=answer)
-    boards = await provider.list_boards()
-    assert [b.name for b in boards] == ["One", "Two", "Three"]
-    assert all(isinstance(b, Board) for b in boards)
-    assert [c.request.url.params.get("limit") for c in route.calls] == ["500"] * 3
-    assert [c.request.url.params.get("cursor") for c in route.calls] == [None, "c2", "c3"]
 
 
 @pytest.mark.asyncio
