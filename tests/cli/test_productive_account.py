@@ -11,6 +11,8 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Runner
 from tests.support.productive import ProductiveDemo, demo_of
 from tests.support.sandbox import SandboxInfo
@@ -40,8 +42,13 @@ def test_adding_says_where_the_token_is_and_refuses_bad_input(
     assert "productive" not in listed.out  # nothing kept from a refused token
 
 
+def _delete(demo: ProductiveDemo, attachment_id: str) -> None:
+    with demo.client() as api:
+        assert api.delete(f"/attachments/{attachment_id}").status_code == 204
+
+
 def test_a_whole_session_never_leaves_the_token_anywhere(
-    satchel: Runner, sandbox: SandboxInfo, tmp_path: Path
+    satchel: Runner, sandbox: SandboxInfo, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     demo = demo_of(sandbox)
     said: list[str] = []
@@ -74,6 +81,8 @@ def test_a_whole_session_never_leaves_the_token_anywhere(
     source.write_text("uploaded by the command line\n", encoding="utf-8")
     uploaded = run("upload", card_id, str(source))
     attachment_id, name = uploaded.strip().split("\t")
+    # The demo organization is shared by every module: leave the card as it was found.
+    request.addfinalizer(lambda: _delete(demo, attachment_id))
     assert name == source.name
     assert "done" in run("queue", "list")
 
