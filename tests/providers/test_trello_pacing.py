@@ -89,3 +89,27 @@ def test_backoff_grows_with_jitter_and_honours_the_service() -> None:
 def test_a_pacer_needs_a_budget() -> None:
     with pytest.raises(ValueError, match="positive"):
         Pacer(0, 10.0)
+
+
+def test_a_wait_listener_that_is_a_method_goes_with_its_object() -> None:
+    import gc
+
+    from satchel.providers.pacing import announce_wait, listen_for_waits
+
+    class Bar:
+        def __init__(self) -> None:
+            self.heard: list[str] = []
+
+        def on_wait(self, text: str, _seconds: float) -> None:
+            self.heard.append(text)
+
+    bar = Bar()
+    stop = listen_for_waits(bar.on_wait)
+    announce_wait("waiting", 1.0)
+    assert bar.heard == ["waiting"]
+    heard = bar.heard
+    del bar
+    gc.collect()
+    announce_wait("again", 1.0)  # nobody holds the listener: nothing to call, nothing fails
+    assert heard == ["waiting"]
+    stop()

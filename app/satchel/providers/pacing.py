@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import logging
 import re
 import time
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -129,18 +131,26 @@ class PacedBudget:
 
 
 #: Told when a request waits out a budget: (what a person reads, seconds). The window
-#: shows it in its status bar; nothing here knows of Qt.
+#: shows it in its status bar; nothing here knows of Qt. Bound methods are held weakly,
+#: so a window that goes away stops listening by itself.
 WaitListener = Callable[[str, float], None]
-_wait_listeners: list[WaitListener] = []
+_wait_listeners: list[Callable[[], WaitListener | None]] = []
 
 
 def listen_for_waits(listener: WaitListener) -> Callable[[], None]:
     """Call `listener` for each long wait; returns the function that stops it."""
-    _wait_listeners.append(listener)
-    return lambda: _wait_listeners.remove(listener) if listener in _wait_listeners else None
+    if inspect.ismethod(listener):
+        held: Callable[[], WaitListener | None] = weakref.WeakMethod(listener)
+    else:
+        held = lambda: listener  # noqa: E731 - a plain function: held as it is
+    _wait_listeners.append(held)
+    return lambda: _wait_listeners.remove(held) if held in _wait_listeners else None
 
 
 def announce_wait(text: str, seconds: float) -> None:
     log.info("%s", text)
-    for listener in list(_wait_listeners):
-        listener(text, seconds)
+    _wait_listeners[:] = [held for held in _wait_listeners if held() is not None]
+    for held in list(_wait_listeners):
+        listener = held()
+        if listener is not None:
+            listener(text, seconds)

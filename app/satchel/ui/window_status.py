@@ -26,9 +26,11 @@ class WindowStatus:
         bar.addPermanentWidget(self.transfer_label)
         bar.addPermanentWidget(self.connection_label)
         # A service's budget ran out (Trello's member look-ups): say how long Satchel waits.
-        self.stop_hearing_waits = workspace.listen_for_waits(
-            lambda text, seconds: bar.showMessage(text, int(seconds * 1000) + 2000)
-        )
+        # (a bound method: held weakly, so it goes with the window)
+        self.stop_hearing_waits = workspace.listen_for_waits(self._on_budget_wait)
+
+    def _on_budget_wait(self, text: str, seconds: float) -> None:
+        self.bar.showMessage(text, int(seconds * 1000) + 2000)
 
     def show_busy(self, busy: bool, label: str) -> None:
         self.activity_bar.setVisible(busy)
