@@ -72,8 +72,9 @@ def test_only_known_document_kinds_are_safe_to_open(name: str, safe: bool) -> No
     assert file_kind(attachment.local_name, attachment.content_type).safe_to_open is safe
 
 
-def test_markdown_links_use_the_same_list(qapp) -> None:
+def test_markdown_links_use_the_same_list(qtbot) -> None:
     view = MarkdownView()
+    qtbot.addWidget(view)  # closed and deleted with the test, not at exit
     clicked: list[str] = []
     view.link_activated.connect(clicked.append)
     for url in ["file:///etc/passwd", "smb://host/share", "https://example.com"]:
@@ -130,8 +131,9 @@ async def test_files_that_may_run_ask_first_naming_the_real_extension(
     assert rig.opened[0].toLocalFile().endswith(".exe")
 
 
-def test_names_show_as_text_never_as_html(qapp) -> None:
+def test_names_show_as_text_never_as_html(qtbot) -> None:
     pane = PreviewPane()
+    qtbot.addWidget(pane)
     name = '<img src="https://tracker.example/pixel"><b>bold</b>.pdf'
     attachment = Attachment(id="1", name=name, card_id="c", content_type="text/html", size=3)
     pane.show_facts(attachment, note=f"About “{name}”")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
@@ -47,17 +48,27 @@ def test_the_filter_cleans_records(caplog: pytest.LogCaptureFixture) -> None:
     assert "Bearer ***" in caplog.text
 
 
-def test_tracebacks_are_scrubbed_too(capsys: pytest.CaptureFixture[str]) -> None:
+def test_tracebacks_are_scrubbed_too() -> None:
     key = "ixk_" + "TRACEBACKSECRET" * 2  # a made-up key
-    log.configure(logging.WARNING)
+    root = logging.getLogger()
+    noisy = ("httpx", "httpcore", "botocore", "boto3", "urllib3")
+    saved = root.handlers[:], root.level, [logging.getLogger(n).level for n in noisy]
+    stream = io.StringIO()
     try:
+        log.configure(logging.WARNING)
+        handler = root.handlers[0]
+        assert isinstance(handler, logging.StreamHandler)
+        handler.setStream(stream)
         try:
             raise ValueError(f"refused Authorization: Bearer {key}")
         except ValueError:
             logging.getLogger("satchel.test").exception("the call failed")
-        err = capsys.readouterr().err
     finally:
-        logging.getLogger().handlers.clear()
+        root.handlers[:], level, levels = saved
+        root.setLevel(level)
+        for name, old in zip(noisy, levels, strict=True):
+            logging.getLogger(name).setLevel(old)
+    err = stream.getvalue()
     assert "the call failed" in err and "Traceback" in err
     assert "TRACEBACKSECRET" not in err
 
