@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +114,14 @@ def model(workspace: Workspace, runner: TaskRunner) -> BoardTreeModel:
     return BoardTreeModel(workspace, runner)
 
 
-async def next_emit(
+def next_emit(
     signal: Any, when: Callable[..., bool] = lambda *_: True, timeout: float = WAIT_SECONDS
-) -> tuple[Any, ...]:
-    """Wait on the event loop for the signal (with arguments passing `when`)."""
+) -> Coroutine[Any, Any, tuple[Any, ...]]:
+    """Wait on the event loop for the signal (with arguments passing `when`).
+
+    Connects at once, not when the wait starts: a signal emitted synchronously by the
+    very next call (a filter pass that fits in one slice) must not be missed.
+    """
     future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
 
     def received(*args: Any) -> None:
@@ -125,10 +129,14 @@ async def next_emit(
             future.set_result(args)
 
     signal.connect(received)
-    try:
-        return await asyncio.wait_for(future, timeout)
-    finally:
-        signal.disconnect(received)
+
+    async def wait() -> tuple[Any, ...]:
+        try:
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            signal.disconnect(received)
+
+    return wait()
 
 
 def same_row(a: QModelIndex | QPersistentModelIndex, b: QModelIndex) -> bool:
