@@ -133,16 +133,19 @@ def _attach(store: Store, tenant_id: str, card_id: str, item: str | Link) -> lis
     return [{"key": record.object_key, "file": item}]
 
 
-def upload_pending(store: Store, gateway: S3Gateway) -> None:
-    """Put the demo objects not uploaded yet (blocking; raises StorageUnavailable)."""
-    raw = store.meta(_PENDING_UPLOADS)
+def upload_pending(store: Store, gateway: S3Gateway, meta_key: str = _PENDING_UPLOADS) -> None:
+    """Put the demo objects not uploaded yet (blocking; raises StorageUnavailable).
+
+    `meta_key` names the store's list of pending objects: each dialect's demo keeps its own.
+    """
+    raw = store.meta(meta_key)
     if not raw:
         return
     items: list[dict[str, str]] = json.loads(raw)
     for item in items:
         demo_file = DEMO_FILES[item["file"]]
         gateway.put_object(item["key"], demo_file.make(), demo_file.content_type)
-    store.set_meta(_PENDING_UPLOADS, None)
+    store.set_meta(meta_key, None)
     log.info("Uploaded %d demo files", len(items))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from satchel.log import register_secret
+from satchel.sandbox import demo
 from satchel.sandbox.demo_files import DEMO_FILES
 from satchel.sandbox.private_files import read_json, write_private_json
 from satchel.sandbox.productive.store import ProductiveStore
@@ -129,15 +130,8 @@ def _store_id(store: Store, tenant_id: str, object_key: str) -> str:
 
 
 def upload_pending(store: Store, gateway: S3Gateway) -> None:
-    """Put the demo objects not uploaded yet (blocking; raises StorageUnavailable)."""
-    raw = store.meta(_PENDING)
-    if not raw:
-        return
-    items: list[dict[str, str]] = json.loads(raw)
-    for item in items:
-        demo_file = DEMO_FILES[item["file"]]
-        gateway.put_object(item["key"], demo_file.make(), demo_file.content_type)
-    store.set_meta(_PENDING, None)
+    """Put this demo's objects not uploaded yet (blocking; raises StorageUnavailable)."""
+    demo.upload_pending(store, gateway, _PENDING)
 
 
 def handout(store: Store, data_dir: Path, extra: dict[str, str]) -> dict[str, Any]:
