@@ -42,6 +42,7 @@ from satchel.providers.http import (
     malformed,
     send,
 )
+from satchel.providers.paging import Identified, PageGuard, item_id
 from satchel.providers.retries import API_RETRY, RetryPolicy, retrying_rate_limits
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
@@ -49,7 +50,7 @@ from satchel.storage.links import DEFAULT_LINK_TTL, link_from_url
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Identified)
 
 PAGE_SIZE = 500  # the most the service hands out per page
 #: A million items of one collection; a service handing out new cursors past that is broken.
@@ -121,21 +122,16 @@ class BearerProvider(StagedUploadProvider):
         """Every item of a collection, following `next` cursors."""
         items: list[T] = []
         cursor: str | None = None
-        seen: set[str] = set()
+        guard = PageGuard(MAX_PAGES)
         while True:
             params: dict[str, str | int] = {"limit": PAGE_SIZE}
             if cursor is not None:
                 params["cursor"] = cursor
             page = read_page(await self._json("GET", path, params=params))
-            items.extend(read(item) for item in page.items)
+            items.extend(guard.fresh([read(item) for item in page.items], item_id))
             if page.next_cursor is None:
                 return items
-            if page.next_cursor in seen:
-                raise malformed("page cursors that go round in a circle")
-            if len(seen) >= MAX_PAGES:
-                raise malformed(f"more than {MAX_PAGES:,} pages of one list")
-            seen.add(page.next_cursor)
-            cursor = page.next_cursor
+            cursor = guard.follow(page.next_cursor)
 
     # --- reading ---------------------------------------------------------------------------
 

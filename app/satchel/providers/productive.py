@@ -12,6 +12,7 @@ once, never logged, shown or kept.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -34,6 +35,7 @@ from satchel.providers import productive_wire as wire
 from satchel.providers.http import json_body, malformed
 from satchel.providers.jsonapi import Document, Resource, read_document
 from satchel.providers.pacing import Pacer, pacer_for
+from satchel.providers.paging import PageGuard
 from satchel.providers.productive_files import resolve_file
 from satchel.providers.productive_http import (
     ProductiveHttp,
@@ -56,8 +58,12 @@ PRODUCTIVE_STORAGE = "https://productive-files-production.s3.eu-west-1.amazonaws
 PAGE_SIZE = 200
 TOKEN_LIMIT, TOKEN_WINDOW = 100, 10.0
 ORGANIZATION_LIMIT, ORGANIZATION_WINDOW = 4000, 1800.0
-#: Pages followed at most: a service whose `next` links never end is broken.
-_MAX_PAGES = 100_000
+#: 400,000 resources of one list in pages of 200; a service whose pages go on is broken.
+MAX_PAGES = 2_000
+
+
+def _resource_key(resource: Resource) -> str:
+    return f"{resource.type}/{resource.id}"
 
 
 def _segment(identifier: str) -> str:
@@ -156,24 +162,23 @@ class ProductiveProvider(StagedUploadProvider):
         included: dict[tuple[str, str], Resource] = {}
         target = self._url(path)
         query: dict[str, str] | None = {**params, "page[size]": str(PAGE_SIZE), "page[number]": "1"}
-        seen: set[str] = set()
-        for number in range(1, _MAX_PAGES + 1):
+        guard = PageGuard(MAX_PAGES)
+        for number in itertools.count(1):
             document = await self._document("GET", target, params=query)
-            resources.extend(document.data)
+            resources.extend(guard.fresh(document.data, _resource_key))
             included.update(document.included)
             total = document.meta.get("total_pages")
             following = document.next_link
-            if following is not None and document.data:
-                if following in seen:
-                    raise malformed("pages whose next links go round in a circle")
-                seen.add(following)
-                target, query = following, None
+            if not document.data:
+                break  # an empty page ends the list, whatever its links or totals say
+            if following is not None:
+                target, query = guard.follow(following), None
             elif isinstance(total, int) and not isinstance(total, bool) and number < total:
                 query = {**params, "page[size]": str(PAGE_SIZE), "page[number]": str(number + 1)}
                 target = self._url(path)
             else:
-                return resources, included
-        raise malformed("pages that never end")
+                break
+        return resources, included
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -21,11 +21,14 @@ import httpx
 
 from satchel.domain.progress import CountProgress, no_count
 from satchel.providers.http import json_body, malformed
+from satchel.providers.paging import PageGuard
 from satchel.providers.trello_http import TrelloHttp
 from satchel.providers.trello_wire import CardWithAttachments, created_at, read_cards
 
 #: Trello's largest page of cards.
 MAX_PAGE = 1000
+#: Two million cards in pages of 1,000; a service whose pages go on past that is broken.
+MAX_PAGES = 2_000
 CARD_FIELDS = "id,name,idList,idBoard,closed,dateLastActivity"
 ATTACHMENT_FIELDS = "id,name,bytes,date,fileName,isUpload,mimeType,previews,url"
 #: httpx's read timeout counts from one piece of the body to the next, so a long answer
@@ -60,7 +63,7 @@ class CardPages:
             "limit": self.page_size,
         }
         cards: list[CardWithAttachments] = []
-        seen: set[str] = set()
+        guard = PageGuard(MAX_PAGES)
         while True:
             response = await self._http.send(
                 "GET", self._url(path), params=params, timeout=PAGE_TIMEOUT
@@ -68,15 +71,18 @@ class CardPages:
             if response.status_code >= 300:
                 raise malformed(f"an unexpected redirect ({response.status_code})")
             page = read_cards(json_body(response))
-            fresh = [item for item in page if item.card.id not in seen]
-            cards.extend(fresh)
-            seen.update(item.card.id for item in fresh)
-            if len(page) < self.page_size or not fresh:
+            cards.extend(guard.fresh(page, _card_id))
+            # A short page is the last; a longer one than asked for is everything at once.
+            if len(page) != self.page_size:
                 break
-            params["before"] = min(item.card.id for item in page)
+            params["before"] = guard.follow(min(item.card.id for item in page))
             progress(len(cards), about_how_many(cards, since))
         progress(len(cards), len(cards))
         return cards
+
+
+def _card_id(item: CardWithAttachments) -> str:
+    return item.card.id
 
 
 def about_how_many(cards: list[CardWithAttachments], since: datetime | None) -> int | None:
