@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,17 +13,21 @@ import pytest_asyncio
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 
-from satchel.domain.model import Attachment, Preview
+from satchel.auth.accounts import AccountStore
+from satchel.auth.secrets import SessionSecretStore
+from satchel.domain.model import Account, Attachment, Preview
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
+from satchel.sandbox.store import Store
+from satchel.sandbox.trello.store import TrelloStore
 from satchel.storage.content_cache import ContentCache
 from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
 from tests.models.conftest import child, fetch, next_emit
 from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
-from tests.support.trello import trello_workspace
+from tests.support.trello import fresh_token, hero_image, trello_workspace
 
 TRELLO = "Trello"
 
@@ -92,11 +97,7 @@ async def test_an_image_row_shows_its_preview_once_fetched(
 
 @pytest.mark.asyncio
 async def test_a_broken_preview_is_asked_for_once(trello: Workspace, tmp_path: Path) -> None:
-    provider = trello.provider(TRELLO)
-    board = next(b for b in await provider.list_boards() if b.name == "Website Relaunch")
-    backlog = next(x for x in await provider.list_lists(board.id) if x.name == "Backlog")
-    card = next(c for c in await provider.list_cards(backlog.id) if c.name == "Homepage hero")
-    image = next(a for a in await provider.list_attachments(card.id) if a.previews)
+    image = await hero_image(trello)
     url = image.previews[0].url.replace(image.previews[0].id, "no-such-preview")
     gone = Preview("no-such-preview", url, 64, 64)
     broken = dataclasses.replace(image, previews=(gone,))
@@ -126,3 +127,38 @@ async def test_bearer_attachments_never_fetch_a_thumbnail(
     await asyncio.sleep(0.05)
     assert cache.fetching == 0
     assert not (tmp_path / "thumbnails").exists()
+
+
+@pytest.mark.asyncio
+async def test_a_preview_refused_for_an_expired_sign_in_is_fetched_after_signing_in_again(
+    tmp_path: Path, sandbox: SandboxInfo
+) -> None:
+    old = fresh_token(sandbox)
+    space = Workspace(AccountStore(tmp_path / "config"), SessionSecretStore())
+    account = Account(TRELLO, "trello", sandbox.base_url, {"key": old.key})
+    await space.sign_in(account, old.token, remember=False)
+    try:
+        image = await hero_image(space)
+        with Store(sandbox.data_dir / "satchel.db") as store:
+            TrelloStore(store).set_token_expiry(old.token, datetime.now(UTC) - timedelta(hours=1))
+        cache = ThumbnailCache(_content(space, tmp_path))
+
+        assert cache.icon(TRELLO, image) is None
+        await wait_until(lambda: cache.fetching == 0, 10, "the refused fetch")
+        assert cache.icon(TRELLO, image) is None and cache.fetching == 0  # not asked again yet
+        assert not (tmp_path / "thumbnails").exists() or not any(
+            (tmp_path / "thumbnails").iterdir()
+        )
+
+        ready = asyncio.ensure_future(next_emit(cache.thumbnail_ready))
+        await asyncio.sleep(0)
+        await space.sign_in(space.account(TRELLO), fresh_token(sandbox).token, remember=False)
+        assert await asyncio.wait_for(ready, 10) == (TRELLO, image.id)
+        assert _icon_or_none(cache, image) is not None
+    finally:
+        await space.aclose()
+
+
+def _icon_or_none(cache: ThumbnailCache, attachment: Attachment) -> QIcon | None:
+    icon = cache.icon(TRELLO, attachment)
+    return icon if icon is not None and not icon.isNull() else None

@@ -12,7 +12,7 @@ import httpx
 
 from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SessionSecretStore
-from satchel.domain.model import Account
+from satchel.domain.model import Account, Attachment
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello.store import TrelloStore
 from satchel.workspace import Workspace
@@ -70,6 +70,15 @@ async def trello_workspace(sandbox: SandboxInfo, config: Path, name: str = "Trel
     account = Account(name, "trello", sandbox.base_url, {"key": credentials.key})
     await space.sign_in(account, credentials.token, remember=False)
     return space
+
+
+async def hero_image(workspace: Workspace, account: str = "Trello") -> Attachment:
+    """The demo board's "Homepage hero" image: an attachment with previews."""
+    provider = workspace.provider(account)
+    board = next(b for b in await provider.list_boards() if b.name == "Website Relaunch")
+    backlog = next(x for x in await provider.list_lists(board.id) if x.name == "Backlog")
+    card = next(c for c in await provider.list_cards(backlog.id) if c.name == "Homepage hero")
+    return next(a for a in await provider.list_attachments(card.id) if a.previews)
 
 
 class _FormReader(HTMLParser):

@@ -11,7 +11,6 @@ import pytest_asyncio
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from satchel.domain.model import Attachment
 from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
 from satchel.providers.base import Provider
@@ -22,7 +21,7 @@ from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
 from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
-from tests.support.trello import trello_workspace
+from tests.support.trello import hero_image, trello_workspace
 
 TRELLO = "Trello"
 
@@ -57,19 +56,11 @@ def pane(qtbot: QtBot) -> Iterator[PreviewPane]:
     yield widget
 
 
-async def _hero_image(workspace: Workspace) -> Attachment:
-    provider = workspace.provider(TRELLO)
-    board = next(b for b in await provider.list_boards() if b.name == "Website Relaunch")
-    backlog = next(x for x in await provider.list_lists(board.id) if x.name == "Backlog")
-    card = next(c for c in await provider.list_cards(backlog.id) if c.name == "Homepage hero")
-    return next(a for a in await provider.list_attachments(card.id) if a.previews)
-
-
 @pytest.mark.asyncio
 async def test_the_larger_preview_stands_in_until_the_file_is_here(
     trello: Workspace, pane: PreviewPane, tmp_path: Path
 ) -> None:
-    image = await _hero_image(trello)
+    image = await hero_image(trello)
     runner, content = TaskRunner(), GatedCache(tmp_path / "content")
     service = ContentService(trello, content, tmp_path / "thumbnails")
     thumbnails = ThumbnailCache(service)

@@ -27,6 +27,9 @@ class Recorder:
     def notify_sign_in_required(self, account: str) -> None:
         self.events.append(("sign in", account))
 
+    def notify_signed_in(self, account: str) -> None:
+        self.events.append(("signed in", account))
+
 
 def _workspace(tmp_path: Path, **options: object) -> Workspace:
     return Workspace(AccountStore(tmp_path), SessionSecretStore(), **options)  # type: ignore[arg-type]

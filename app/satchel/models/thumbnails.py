@@ -3,8 +3,10 @@
 The tree and the preview pane ask for one (`icon`, `preview_path`); what is not on disk
 yet is fetched in the background, at most `MAX_FETCHES` at once, newest request first
 (the rows just scrolled to), each preview once: a failure is remembered, logged at
-debug, and the caller keeps showing what it had. `thumbnail_ready` says when one
-arrived. The files are the content service's (ContentService.fetch_preview).
+debug, and the caller keeps showing what it had. A refused credential (expired, revoked)
+is not the preview's fault: those are fetched again when the account signs in again.
+`thumbnail_ready` says when one arrived. The files are the content service's
+(ContentService.fetch_preview).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 
-from satchel.domain.errors import SatchelError
+from satchel.domain.errors import SatchelError, SignInRequired
 from satchel.domain.model import Attachment, Preview
+from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.workspace.content import ContentService
 
 log = logging.getLogger(__name__)
@@ -60,10 +63,14 @@ class ThumbnailCache(QObject):
         self._content = content
         self._fetched: dict[Key, Path] = {}
         self._failed: set[Key] = set()
+        #: Refused for the account's credential: asked for again once it signs in again.
+        self._refused: dict[Key, tuple[Attachment, Preview]] = {}
         self._wanted: set[Key] = set()  # queued or being fetched
         self._queue: list[tuple[Key, Attachment, Preview]] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._icons: OrderedDict[Key, QIcon] = OrderedDict()
+        self._changes = WorkspaceChanges(content.workspace, self)
+        self._changes.signed_in.connect(self._on_changes_signed_in)
 
     @property
     def fetching(self) -> int:
@@ -112,11 +119,20 @@ class ThumbnailCache(QObject):
         path = self._fetched.get(key)
         if path is not None:
             return key, path
-        if key not in self._failed and key not in self._wanted:
-            self._wanted.add(key)
-            self._queue.append((key, attachment, preview))
-            self._pump()
+        if key not in self._failed and key not in self._wanted and key not in self._refused:
+            self._want(key, attachment, preview)
         return None
+
+    def _want(self, key: Key, attachment: Attachment, preview: Preview) -> None:
+        self._wanted.add(key)
+        self._queue.append((key, attachment, preview))
+        self._pump()
+
+    def _on_changes_signed_in(self, account: str) -> None:
+        again = [(key, found) for key, found in self._refused.items() if key[0] == account]
+        for key, (attachment, preview) in again:
+            del self._refused[key]
+            self._want(key, attachment, preview)
 
     def _pump(self) -> None:
         while self._queue and len(self._tasks) < MAX_FETCHES:
@@ -135,7 +151,10 @@ class ThumbnailCache(QObject):
             dest = await self._content.fetch_preview(account, attachment, preview)
         except (SatchelError, OSError) as error:
             log.debug("no thumbnail for %s (%s): %s", attachment.name, preview.id, error)
-            self._failed.add(key)
+            if isinstance(error, SignInRequired):
+                self._refused[key] = (attachment, preview)
+            else:
+                self._failed.add(key)
             return
         finally:
             self._wanted.discard(key)

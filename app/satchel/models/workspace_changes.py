@@ -14,6 +14,8 @@ class WorkspaceChanges(QObject):
     card_changed = Signal(str, str)  # account name, card id
     #: The service refused the account's secret: it must sign in again.
     sign_in_required = Signal(str)
+    #: The account signed in again: what it was refused may be asked for again.
+    signed_in = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,3 +28,7 @@ class WorkspaceChanges(QObject):
     def notify_sign_in_required(self, account: str) -> None:
         with contextlib.suppress(RuntimeError):
             self.sign_in_required.emit(account)
+
+    def notify_signed_in(self, account: str) -> None:
+        with contextlib.suppress(RuntimeError):
+            self.signed_in.emit(account)

@@ -1,8 +1,8 @@
 """What changed, published once by the workspace; each view decides how to answer.
 
-Two events: a card's attachments changed (an upload landed, an attachment was deleted)
-and an account must sign in again (the service refused its secret). Listeners are held
-weakly, so a closed window or a dropped model stops listening by itself.
+Three events: a card's attachments changed (an upload landed, an attachment was deleted),
+an account must sign in again (the service refused its secret), and it signed in again.
+Listeners are held weakly, so a closed window or a dropped model stops listening by itself.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ class ChangeListener(Protocol):
     def notify_card_changed(self, account: str, card_id: str) -> None: ...
 
     def notify_sign_in_required(self, account: str) -> None: ...
+
+    def notify_signed_in(self, account: str) -> None: ...
 
 
 class ChangeFeed:
@@ -36,3 +38,7 @@ class ChangeFeed:
     def sign_in_required(self, account: str) -> None:
         for listener in self._alive():
             listener.notify_sign_in_required(account)
+
+    def signed_in(self, account: str) -> None:
+        for listener in self._alive():
+            listener.notify_signed_in(account)

@@ -184,6 +184,7 @@ class Workspace:
             self._transient[account.name] = account
         self._signed_out.discard(account.name)
         await self._drop(account.name)
+        self.changes.signed_in(account.name)
         return identity
 
     def mark_signed_out(self, name: str) -> None:
