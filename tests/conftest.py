@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.productive import ProductiveDemo, new_organization
 from tests.support.sandbox import SandboxInfo, start_sandbox
 from tests.support.tenants import ACME, GLOBEX, ModuleTenant, seed_tenant
 
@@ -48,6 +49,19 @@ def tenant(sandbox: SandboxInfo) -> ModuleTenant:
 def other_tenant(sandbox: SandboxInfo) -> ModuleTenant:
     """A copy of the second demo tenant, for this test module only."""
     return seed_tenant(sandbox, GLOBEX)
+
+
+@pytest.fixture(scope="module")
+def trello_tenant(sandbox: SandboxInfo) -> ModuleTenant:
+    """A copy of the Trello demo member's tenant (archived items, workspaces) for this
+    module only: `fresh_token(sandbox, tenant_id=trello_tenant.id)` signs in to it."""
+    return seed_tenant(sandbox, ACME, trello=True)
+
+
+@pytest.fixture(scope="module")
+def productive_org(sandbox: SandboxInfo) -> ProductiveDemo:
+    """A Productive organization of the demo's shape that only this test module uses."""
+    return new_organization(sandbox)
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,11 @@ holds it, nor a URL built with it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.cli.conftest import Runner
-from tests.support.productive import ProductiveDemo, demo_of
-from tests.support.sandbox import SandboxInfo
+from tests.support.productive import ProductiveDemo
 
 
 def _add(satchel: Runner, demo: ProductiveDemo, *extra: str, stdin: str = "") -> object:
@@ -27,9 +23,9 @@ def _add(satchel: Runner, demo: ProductiveDemo, *extra: str, stdin: str = "") ->
 
 
 def test_adding_says_where_the_token_is_and_refuses_bad_input(
-    satchel: Runner, sandbox: SandboxInfo
+    satchel: Runner, productive_org: ProductiveDemo
 ) -> None:
-    demo = demo_of(sandbox)
+    demo = productive_org
     helped = satchel("account", "add", "productive", "--help")
     assert "Settings → API integrations" in helped.out
     wrong = satchel("account", "add", "productive", "--organization", "acme", stdin=demo.token)
@@ -42,15 +38,10 @@ def test_adding_says_where_the_token_is_and_refuses_bad_input(
     assert "productive" not in listed.out  # nothing kept from a refused token
 
 
-def _delete(demo: ProductiveDemo, attachment_id: str) -> None:
-    with demo.client() as api:
-        assert api.delete(f"/attachments/{attachment_id}").status_code == 204
-
-
 def test_a_whole_session_never_leaves_the_token_anywhere(
-    satchel: Runner, sandbox: SandboxInfo, tmp_path: Path, request: pytest.FixtureRequest
+    satchel: Runner, productive_org: ProductiveDemo, tmp_path: Path
 ) -> None:
-    demo = demo_of(sandbox)
+    demo = productive_org  # this module's own organization: what it uploads stays there
     said: list[str] = []
 
     def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> str:
@@ -81,8 +72,6 @@ def test_a_whole_session_never_leaves_the_token_anywhere(
     source.write_text("uploaded by the command line\n", encoding="utf-8")
     uploaded = run("upload", card_id, str(source))
     attachment_id, name = uploaded.strip().split("\t")
-    # The demo organization is shared by every module: leave the card as it was found.
-    request.addfinalizer(lambda: _delete(demo, attachment_id))
     assert name == source.name
     assert "done" in run("queue", "list")
 
@@ -103,21 +92,12 @@ def test_a_whole_session_never_leaves_the_token_anywhere(
                 assert demo.token not in path.name
     keyring = (tmp_path / "keyring.json").read_text()
     assert demo.token in keyring  # where it belongs, and only there
-    # The demo task is shared with other tests that read its attachments: leave it as found.
-    asyncio.run(_delete_attachment(demo, card_id, attachment_id))
-
-
-async def _delete_attachment(demo: ProductiveDemo, card_id: str, attachment_id: str) -> None:
-    async with demo.provider() as provider:
-        for attachment in await provider.list_attachments(card_id):
-            if attachment.id == attachment_id:
-                await provider.delete(attachment)
 
 
 def test_scripts_name_a_productive_account_in_the_environment(
-    satchel: Runner, sandbox: SandboxInfo, tmp_path: Path
+    satchel: Runner, productive_org: ProductiveDemo, tmp_path: Path
 ) -> None:
-    demo = demo_of(sandbox)
+    demo = productive_org
     env = {
         "SATCHEL_KIND": "productive",
         "SATCHEL_URL": demo.base_url,

@@ -11,13 +11,13 @@ from satchel.domain.errors import PermissionDenied, SignInRequired, StorageDenie
 from satchel.domain.model import Attachment, Card
 from satchel.providers.productive import ProductiveProvider
 from satchel.storage.content_cache import ContentCache
-from tests.support.productive import ProductiveDemo, demo_of
-from tests.support.sandbox import SandboxInfo
+from tests.support.productive import ProductiveDemo
 
 
 @pytest.fixture(scope="module")
-def demo(sandbox: SandboxInfo) -> ProductiveDemo:
-    return demo_of(sandbox)
+def demo(productive_org: ProductiveDemo) -> ProductiveDemo:
+    """This module's own organization: its uploads and deletes change no other's."""
+    return productive_org
 
 
 async def _tree(provider: ProductiveProvider) -> dict[str, dict[str, dict[str, list[str]]]]:

@@ -13,14 +13,17 @@ import pytest
 from PIL import Image
 
 from tests.support.sandbox import SandboxInfo
+from tests.support.tenants import ModuleTenant
 from tests.support.trello import TrelloCredentials, demo_credentials, fresh_token
 
 QUERY_REFUSED = "auth in query params for attachments is not allowed"
 
 
 @pytest.fixture(scope="module")
-def demo(sandbox: SandboxInfo) -> TrelloCredentials:
-    return demo_credentials(sandbox)
+def demo(sandbox: SandboxInfo, trello_tenant: ModuleTenant) -> TrelloCredentials:
+    """A member of this module's own copy of the demo tenant: what it uploads and deletes
+    is seen by no other module."""
+    return fresh_token(sandbox, tenant_id=trello_tenant.id, expiration="never")
 
 
 def client(sandbox: SandboxInfo, credentials: TrelloCredentials | None) -> httpx.Client:
@@ -41,7 +44,8 @@ def plain_error(answer: httpx.Response, status: int, text: str) -> None:
     assert answer.text == text
 
 
-def test_ready_line_hands_out_a_key_and_a_new_style_token(demo: TrelloCredentials) -> None:
+def test_ready_line_hands_out_a_key_and_a_new_style_token(sandbox: SandboxInfo) -> None:
+    demo = demo_credentials(sandbox)
     assert re.fullmatch(r"[0-9a-f]{32}", demo.key)
     assert re.fullmatch(r"ATTA[0-9a-f]{64}[0-9A-F]{8}", demo.token)
 
@@ -59,7 +63,9 @@ def test_header_or_query_auth_reads_the_member(
     assert by_query.json()["id"] == me["id"]
 
 
-def test_refusals_are_trellos_plain_text(sandbox: SandboxInfo, demo: TrelloCredentials) -> None:
+def test_refusals_are_trellos_plain_text(
+    sandbox: SandboxInfo, demo: TrelloCredentials, trello_tenant: ModuleTenant
+) -> None:
     me = sandbox.base_url + "/1/members/me"
     plain_error(httpx.get(me), 401, "invalid key")
     plain_error(httpx.get(me, params={"key": "0" * 32, "token": demo.token}), 401, "invalid key")
@@ -67,7 +73,7 @@ def test_refusals_are_trellos_plain_text(sandbox: SandboxInfo, demo: TrelloCrede
                 "invalid token")  # fmt: skip
     expired = fresh_token(sandbox, expires_at=datetime.now(UTC) - timedelta(seconds=1))
     plain_error(httpx.get(me, headers=expired.header), 401, "expired token")
-    read_only = fresh_token(sandbox, scope="read")
+    read_only = fresh_token(sandbox, scope="read", tenant_id=trello_tenant.id)
     with client(sandbox, read_only) as api:
         assert api.get("/members/me").status_code == 200
         card_id = board_cards(api)[0]["id"]

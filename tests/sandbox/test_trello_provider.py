@@ -23,6 +23,7 @@ from satchel.providers.pacing import Pacer
 from satchel.providers.trello import TrelloProvider
 from satchel.storage.client import make_storage_client
 from tests.support.sandbox import SandboxInfo
+from tests.support.tenants import ModuleTenant
 from tests.support.trello import TrelloCredentials, demo_credentials, fresh_token
 
 pytestmark = pytest.mark.asyncio
@@ -54,8 +55,10 @@ class Rig:
 
 
 @pytest_asyncio.fixture
-async def rig(sandbox: SandboxInfo) -> AsyncIterator[Rig]:
-    credentials = fresh_token(sandbox)  # its own budget: other tests' requests do not count
+async def rig(sandbox: SandboxInfo, trello_tenant: ModuleTenant) -> AsyncIterator[Rig]:
+    # Its own budget (other tests' requests do not count) and this module's own copy of
+    # the demo tenant (what it uploads and deletes no other module sees).
+    credentials = fresh_token(sandbox, tenant_id=trello_tenant.id)
     recorder = Recorder()
     api = make_api_client(sandbox.base_url, transport=recorder)
     storage = make_storage_client(transport=recorder)

@@ -21,6 +21,7 @@ from satchel.sandbox.records import Attachment
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello.ids import TrelloIds
 from tests.support.sandbox import SandboxInfo
+from tests.support.tenants import ModuleTenant
 from tests.support.trello import fresh_token
 
 TRELLO_API = "https://api.trello.com"
@@ -42,8 +43,11 @@ class ToTheLocalService(HTTPAdapter):
 
 
 @pytest.fixture
-def py_trello(sandbox: SandboxInfo) -> tuple[TrelloClient, ToTheLocalService]:
-    credentials = fresh_token(sandbox)
+def py_trello(
+    sandbox: SandboxInfo, trello_tenant: ModuleTenant
+) -> tuple[TrelloClient, ToTheLocalService]:
+    # A member of this module's own copy of the demo tenant: its uploads change no other's.
+    credentials = fresh_token(sandbox, tenant_id=trello_tenant.id)
     session = requests.Session()
     adapter = ToTheLocalService(sandbox.base_url)
     session.mount(TRELLO_API, adapter)
@@ -51,18 +55,19 @@ def py_trello(sandbox: SandboxInfo) -> tuple[TrelloClient, ToTheLocalService]:
     return client, adapter
 
 
-def stored(sandbox: SandboxInfo, card_oid: str) -> dict[str, Attachment]:
+def stored(sandbox: SandboxInfo, tenant: ModuleTenant, card_oid: str) -> dict[str, Attachment]:
     """The card's attachments as the store holds them, by their Trello ids."""
     with Store(sandbox.data_dir / "satchel.db") as store:
         ids = TrelloIds(store)
         card_id = ids.into(card_oid)
-        tenant = store.tenants()[0].id
-        records = store.card_attachments(tenant, card_id, limit=1000).items
+        records = store.card_attachments(tenant.id, card_id, limit=1000).items
         return {ids.out(a.id, a.created_at): a for a in records}
 
 
 def test_py_trello_reads_the_tree_as_stored(
-    sandbox: SandboxInfo, py_trello: tuple[TrelloClient, ToTheLocalService]
+    sandbox: SandboxInfo,
+    trello_tenant: ModuleTenant,
+    py_trello: tuple[TrelloClient, ToTheLocalService],
 ) -> None:
     client, adapter = py_trello
     boards = {board.name: board for board in client.list_boards()}
@@ -80,7 +85,7 @@ def test_py_trello_reads_the_tree_as_stored(
     )
 
     parsed = {a.id: a for a in hero.get_attachments()}
-    records = stored(sandbox, hero.id)
+    records = stored(sandbox, trello_tenant, hero.id)
     assert set(parsed) == set(records)
     for attachment_id, record in records.items():
         got = parsed[attachment_id]
@@ -98,7 +103,9 @@ def test_py_trello_reads_the_tree_as_stored(
 
 
 def test_py_trello_uploads_a_file_and_a_link_then_deletes(
-    sandbox: SandboxInfo, py_trello: tuple[TrelloClient, ToTheLocalService]
+    sandbox: SandboxInfo,
+    trello_tenant: ModuleTenant,
+    py_trello: tuple[TrelloClient, ToTheLocalService],
 ) -> None:
     client, _adapter = py_trello
     board = next(b for b in client.list_boards() if b.name == "Website Relaunch")
@@ -112,7 +119,7 @@ def test_py_trello_uploads_a_file_and_a_link_then_deletes(
     assert uploaded["name"] == "short list.txt" and uploaded["fileName"] == "short_list.txt"
     assert linked["isUpload"] is False and linked["url"] == "https://registrar.example/search"
 
-    records = stored(sandbox, card.id)
+    records = stored(sandbox, trello_tenant, card.id)
     assert records[uploaded["id"]].size == len(body)
     assert records[uploaded["id"]].content_type == "text/plain"
     assert records[linked["id"]].name == "Registrar"
@@ -121,4 +128,4 @@ def test_py_trello_uploads_a_file_and_a_link_then_deletes(
     card.remove_attachment(linked["id"])
     remaining = {a.id for a in card.get_attachments()}
     assert not {uploaded["id"], linked["id"]} & remaining
-    assert not {uploaded["id"], linked["id"]} & set(stored(sandbox, card.id))
+    assert not {uploaded["id"], linked["id"]} & set(stored(sandbox, trello_tenant, card.id))

@@ -10,7 +10,11 @@ import httpx
 
 from satchel.providers.pacing import Pacer
 from satchel.providers.productive import ProductiveProvider
+from satchel.sandbox.productive.demo import create_organization
+from satchel.sandbox.productive.store import ProductiveStore
+from satchel.sandbox.store import Store
 from tests.support.sandbox import SandboxInfo
+from tests.support.tenants import put_demo_files
 
 MEDIA = "application/vnd.api+json"
 
@@ -108,6 +112,24 @@ def demo_of(service: SandboxInfo) -> ProductiveDemo:
         organization_id=handout["organization_id"],
         token=handout["token"],
         read_only_token=handout["read_only_token"],
+        storage_url=handout["storage_url"],
+        files_url=handout["files_url"],
+    )
+
+
+def new_organization(service: SandboxInfo) -> ProductiveDemo:
+    """A new organization with the demo's projects, tasks and files and its own tokens,
+    made in the service's store as Productive makes one for a new customer: a test module
+    that changes it changes what no other module reads."""
+    with Store(service.data_dir / "satchel.db") as store:
+        made = create_organization(ProductiveStore(store))
+    put_demo_files(service, made.pending)
+    handout = service.ready["productive"]
+    return ProductiveDemo(
+        base_url=service.base_url,
+        organization_id=made.id,
+        token=made.token,
+        read_only_token=made.read_only_token,
         storage_url=handout["storage_url"],
         files_url=handout["files_url"],
     )

@@ -69,9 +69,9 @@ STEPS = {
 
 @pytest.mark.parametrize("step", list(STEPS))
 def test_killed_during_a_step_then_resumed_links_once_and_keeps_others(
-    sandbox: SandboxInfo, tmp_path: Path, step: str
+    productive_org: ProductiveDemo, tmp_path: Path, step: str
 ) -> None:
-    demo = demo_of(sandbox)
+    demo = productive_org  # this module's own organization: its uploads stay there
     with demo.client() as api:
         task = demo.task_id(api, "Budget")
     source = tmp_path / f"kill at {step} – ü.bin"

@@ -15,7 +15,7 @@ from satchel.models.task_runner import TaskRunner
 from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.productive_form import ProductiveForm
 from satchel.workspace import Workspace
-from tests.support.productive import demo_of
+from tests.support.productive import ProductiveDemo
 from tests.support.qt import wait_until
 from tests.support.sandbox import SandboxInfo
 
@@ -53,9 +53,9 @@ def test_the_form_says_where_the_token_and_id_are(qtbot, tmp_path: Path) -> None
 
 @pytest.mark.asyncio
 async def test_signing_in_checks_the_token_then_keeps_it(
-    qtbot, tmp_path: Path, sandbox: SandboxInfo, no_keyring: None
+    qtbot, tmp_path: Path, productive_org: ProductiveDemo, no_keyring: None
 ) -> None:
-    demo = demo_of(sandbox)
+    demo = productive_org
     workspace = Workspace(AccountStore(tmp_path), KeyringSecretStore())
     dialog = _productive_dialog(qtbot, workspace)
     dialog.confirm_session_only = lambda _message: True
@@ -86,10 +86,13 @@ async def test_signing_in_checks_the_token_then_keeps_it(
 
 @pytest.mark.asyncio
 async def test_the_demo_signs_in_its_productive_organization(
-    sandbox: SandboxInfo, tmp_path: Path
+    sandbox: SandboxInfo, productive_org: ProductiveDemo, tmp_path: Path
 ) -> None:
-    demo = demo_of(sandbox)
-    account = productive_demo_account(sandbox.base_url, sandbox.ready["productive"])
+    # The ready line's handout, naming this module's organization (of the demo's shape):
+    # the upload below changes no organization another module reads.
+    demo = productive_org
+    handout = {**sandbox.ready["productive"], "organization_id": demo.organization_id}
+    account = productive_demo_account(sandbox.base_url, handout)
     workspace = Workspace(AccountStore(tmp_path), KeyringSecretStore())
     try:
         identity = await workspace.sign_in(account, demo.token, remember=False)

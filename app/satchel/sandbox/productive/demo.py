@@ -67,13 +67,24 @@ def _name(text: str) -> tuple[str, bool]:
     return text.removeprefix("~"), text.startswith("~")
 
 
-def seed_if_new(store: Store, data_dir: Path) -> None:
-    if store.meta(_SEEDED) is not None:
-        return
-    productive = ProductiveStore(store)
-    pending: list[dict[str, str]] = []
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """A new organization as Productive hands one out: its id, its first person's two
+    tokens, and the demo files its records name (object key, demo file) still to put."""
+
+    id: str
+    token: str
+    read_only_token: str
+    pending: tuple[tuple[str, str], ...]
+
+
+def create_organization(productive: ProductiveStore, name: str = ORGANIZATION_NAME) -> Organization:
+    """An organization of its own with the demo's projects, tasks and files (records only:
+    put `pending` in storage), and a person with a read/write and a read-only token."""
+    store = productive.store
+    pending: list[tuple[str, str]] = []
     with store.transaction():
-        tenant = store.create_tenant(ORGANIZATION_NAME)
+        tenant = store.create_tenant(name)
         person = productive.add_person(tenant.id, "Alex", "Demo", "alex@example.com")
         productive.add_person(tenant.id, "Sam", "Other", "sam@example.com")
         for project_text, boards in LAYOUT.items():
@@ -92,14 +103,29 @@ def seed_if_new(store: Store, data_dir: Path) -> None:
                         productive.number_task(card.id, project, closed=task.closed)
                         for key in (*task.files, *task.deleted_files):
                             record = _attach(store, productive, tenant.id, card.id, key)
-                            pending.append({"key": str(record), "file": key})
+                            pending.append((record, key))
                             if key in task.deleted_files:
-                                productive.soft_delete(_store_id(store, tenant.id, str(record)))
+                                productive.soft_delete(_store_id(store, tenant.id, record))
+        return Organization(
+            str(productive.organization_id(tenant.id)),
+            productive.create_token(person, "read_write"),
+            productive.create_token(person, "read"),
+            tuple(pending),
+        )
+
+
+def seed_if_new(store: Store, data_dir: Path) -> None:
+    if store.meta(_SEEDED) is not None:
+        return
+    productive = ProductiveStore(store)  # its tables, before the transaction
+    with store.transaction():
+        made = create_organization(productive)
         handout = {
-            "organization_id": str(productive.organization_id(tenant.id)),
-            "token": productive.create_token(person, "read_write"),
-            "read_only_token": productive.create_token(person, "read"),
+            "organization_id": made.id,
+            "token": made.token,
+            "read_only_token": made.read_only_token,
         }
+        pending = [{"key": key, "file": file} for key, file in made.pending]
         store.set_meta(_PENDING, json.dumps(pending))
         store.set_meta(_SEEDED, "1")
         write_private_json(data_dir / HANDOUT_FILE, handout)
