@@ -1,6 +1,11 @@
 """respx at Productive's boundary, fed with the real service's documented shapes
-(PROTOCOLS.md §2): errors with int and string status, clamped pages, cursor pages,
-soft-deleted rows, 429 with X-RateLimit-Reset, and the files host's login redirect."""
+(PROTOCOLS.md §2) that the local dialect does not give: a 401 whose status is a string,
+400 and 415 (the provider never sends what earns them), a clamped page size, cursor
+pages, and the real files host's URLs, redirects and login page.
+
+403, 422, paging, soft-deleted rows and 429 with X-RateLimit-Reset are tested against
+the local service (tests/sandbox/test_productive_provider_answers.py,
+test_rate_limit_answers.py, tests/e2e/test_productive_round_trip.py)."""
 
 from __future__ import annotations
 
@@ -15,36 +20,20 @@ import pytest_asyncio
 import respx
 
 from satchel.domain.errors import (
-    NotFound,
-    PermissionDenied,
-    RateLimited,
-    Rejected,
     SatchelError,
     SignInRequired,
     StorageDenied,
 )
 from satchel.domain.model import Attachment
-from satchel.providers.pacing import Pacer
 from satchel.providers.productive import ProductiveProvider
 from satchel.providers.retries import RetryPolicy
+from tests.support.pacing import RecordingPacer
 
 API = "https://api.productive.io/api/v2"
 FILES = "https://files.productive.io"
 TOKEN = "f80b89b3-16ab-4958-afdc-6979a4eb2207"  # the seed's example shape
 ORG = "12345"
 FILE_URL = f"{FILES}/attachments/files/000/002/592/959/original/file.pdf?1750564993"
-
-
-class RecordingPacer(Pacer):
-    """A real pacer that also notes every hold-off a 429 asked for."""
-
-    def __init__(self) -> None:
-        super().__init__(1000, 1.0)
-        self.held: list[float] = []
-
-    def hold_off(self, seconds: float) -> None:
-        self.held.append(seconds)
-        super().hold_off(seconds)
 
 
 @pytest.fixture
@@ -121,38 +110,6 @@ async def test_401_with_int_or_string_status_means_sign_in_again(
 
 @respx.mock
 @pytest.mark.asyncio
-async def test_403_on_a_read_is_that_item_only_and_on_a_write_names_read_only(
-    provider: ProductiveProvider,
-) -> None:
-    denied = error(403, "Access Denied", "You don't have permission", code="forbidden")
-    respx.get(f"{API}/task_lists").respond(403, json=denied)
-    with pytest.raises(PermissionDenied) as read:
-        await provider.list_lists("7")
-    assert "read-only" not in read.value.message
-    respx.post(f"{API}/attachments").respond(403, json=denied)
-    with pytest.raises(PermissionDenied, match="this token is read-only"):
-        await provider.create_upload("a.pdf", 3, "application/pdf")
-
-
-@respx.mock
-@pytest.mark.asyncio
-async def test_422_names_the_refused_attribute(provider: ProductiveProvider) -> None:
-    respx.patch(f"{API}/attachments/9").respond(
-        422,
-        json=error(
-            "422", "Invalid Attribute", "is not a valid url",
-            source={"pointer": "data/attributes/temp_url"},
-        ),
-    )  # fmt: skip
-    from satchel.domain.model import PendingUpload, StoredObject
-
-    pending = PendingUpload(id="9", url="https://s3.test", fields={}, key="k")
-    with pytest.raises(Rejected, match="temp_url"):
-        await provider.confirm_upload(pending, StoredObject(location="https://s3.test/k"))
-
-
-@respx.mock
-@pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("status", "title"), [(400, "Unsupported Filter"), ("415", "Unsupported Media Type")]
 )
@@ -169,7 +126,8 @@ async def test_400_and_415_are_reported_as_bugs(
 @respx.mock
 @pytest.mark.asyncio
 async def test_a_clamped_page_size_still_reads_to_the_end(provider: ProductiveProvider) -> None:
-    # We ask for 200; this service gives 30 a page and says so, with the page count.
+    # We ask for 200; this service gives 30 a page and says so, with the page count. The
+    # local dialect clamps at 200, which is what the provider asks for: it never clamps.
     items = [attachment(n) for n in range(1, 71)]
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -187,6 +145,8 @@ async def test_a_clamped_page_size_still_reads_to_the_end(provider: ProductivePr
 @respx.mock
 @pytest.mark.asyncio
 async def test_cursor_pages_follow_links_next(provider: ProductiveProvider) -> None:
+    # The real service may answer in cursor mode (links.next, no totals); the local dialect
+    # does so only when asked with page[after], which the provider never sends.
     second = f"{API}/tasks?filter%5Btask_list_id%5D=4&page%5Bafter%5D=abc&page%5Bsize%5D=200"
 
     def task(number: int) -> dict[str, Any]:
@@ -202,35 +162,6 @@ async def test_cursor_pages_follow_links_next(provider: ProductiveProvider) -> N
     respx.get(f"{API}/tasks").mock(side_effect=answer)
     cards = await provider.list_cards("4")
     assert [c.name for c in cards] == ["Task 1 #1", "Task 2 #2", "Task 3 #3"]  # int numbers too
-
-
-@respx.mock
-@pytest.mark.asyncio
-async def test_soft_deleted_rows_never_show(provider: ProductiveProvider) -> None:
-    rows = [attachment(1), attachment(2, deleted=True), attachment(3)]
-    respx.get(f"{API}/attachments").respond(json=page(rows, 1, 1, 200))
-    assert [a.id for a in await provider.list_attachments("8")] == ["1", "3"]
-
-
-@respx.mock
-@pytest.mark.asyncio
-async def test_429_waits_what_x_ratelimit_reset_says(
-    provider: ProductiveProvider, pacer: RecordingPacer
-) -> None:
-    busy = httpx.Response(
-        429,
-        headers={"X-RateLimit-Reset": "1"},
-        json=error(429, "Too many requests", "Rate limit reached. Try again later", limit=100),
-    )
-    respx.get(f"{API}/attachments").mock(
-        side_effect=[busy, httpx.Response(200, json=page([attachment(1)], 1, 1, 200))]
-    )
-    assert [a.id for a in await provider.list_attachments("8")] == ["1"]
-    assert pacer.held == [1.0]  # the reset it said, for everyone sharing the budget
-    respx.get(f"{API}/tasks").mock(return_value=busy)
-    with pytest.raises(RateLimited) as raised:
-        await provider.list_cards("2")
-    assert raised.value.retry_after == 1.0
 
 
 @respx.mock
@@ -288,13 +219,3 @@ async def test_an_html_page_in_place_of_the_file_is_an_error(
     with pytest.raises(StorageDenied):
         await provider.download(target, tmp_path / "file.pdf")
     assert not (tmp_path / "file.pdf").exists()
-
-
-@respx.mock
-@pytest.mark.asyncio
-async def test_a_deleted_attachment_asked_for_by_id_is_not_found(
-    provider: ProductiveProvider,
-) -> None:
-    respx.get(f"{API}/attachments/2").respond(json={"data": attachment(2, deleted=True)})
-    with pytest.raises(NotFound):
-        await provider.get_attachment("2")

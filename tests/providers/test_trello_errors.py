@@ -1,10 +1,12 @@
-"""Trello's refusals as the real service words them (respx): plain-text 401s, 429 JSON."""
+"""Trello's refusals as the real service words them (respx): plain-text 401s, size refusals.
+
+Its 429s (token and key budgets, retried, then given up) are answered by the local
+service itself (tests/sandbox/test_rate_limit_answers.py), and the members budget's
+long wait too (tests/e2e/test_trello_real.py)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,33 +18,19 @@ from satchel.domain.errors import (
     NetworkError,
     NotFound,
     PermissionDenied,
-    RateLimited,
     SignInRequired,
     TooLarge,
 )
-from satchel.providers.pacing import Budget, Pacer, listen_for_waits
+from satchel.providers.pacing import Pacer
 from satchel.providers.retries import RetryPolicy
 from satchel.providers.trello import TrelloProvider
 from satchel.providers.trello_http import TRELLO_BUDGETS
 from tests.providers import trello_payloads as p
+from tests.support.pacing import RecordingPacer
 
 pytestmark = pytest.mark.asyncio
 
 RATE_LIMITED = {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
-
-
-class RecordingPacer(Pacer):
-    def __init__(self) -> None:
-        super().__init__(1000, 1.0)
-        self.held: list[float] = []
-        self.acquired = 0
-
-    async def acquire(self) -> None:
-        self.acquired += 1
-        await super().acquire()
-
-    def hold_off(self, seconds: float) -> None:
-        self.held.append(seconds)
 
 
 @pytest.fixture
@@ -128,27 +116,9 @@ async def test_a_refused_upload_is_not_allowed_not_a_sign_out(
             await trello_provider.upload(p.CARD_ID, source)
 
 
-async def test_a_429_backs_off_and_tries_again(trello: respx.MockRouter) -> None:
-    route = trello.get("/1/members/me/boards")
-    route.side_effect = [httpx.Response(429, json=RATE_LIMITED), httpx.Response(200, json=[])]
-    pacer = RecordingPacer()
-    async with provider(pacer) as trello_provider:
-        assert await trello_provider.list_boards() == []
-    assert route.call_count == 2
-    assert pacer.acquired == 2 and len(pacer.held) == 1  # everyone waits after a 429
-
-
-async def test_429s_that_do_not_stop_become_rate_limited(trello: respx.MockRouter) -> None:
-    route = trello.get("/1/members/me/boards").respond(429, json=RATE_LIMITED)
-    async with provider(retries=2) as trello_provider:
-        with pytest.raises(RateLimited, match="slow down") as failure:
-            await trello_provider.list_boards()
-    assert route.call_count == 3
-    assert failure.value.retryable
-    assert failure.value.detail is not None and "Rate limit exceeded" in failure.value.detail
-
-
 async def test_a_retry_after_header_is_honoured(trello: respx.MockRouter) -> None:
+    # Trello documents no Retry-After and the local dialect sends none (its 429s are in
+    # tests/sandbox/test_rate_limit_answers.py): a guard for a header Trello may add.
     route = trello.get("/1/members/me/boards")
     route.side_effect = [
         httpx.Response(429, json=RATE_LIMITED, headers={"Retry-After": "0"}),
@@ -211,67 +181,6 @@ async def test_a_file_over_the_account_limit_is_refused_before_any_request(
         with pytest.raises(TooLarge, match=r"“big\.bin” is larger than this account's upload"):
             await trello_provider.upload(p.CARD_ID, source)
     assert not route.called
-
-
-KEY_LIMITED = {"error": "API_KEY_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
-MEMBERS_LIMITED = {"error": "MEMBER_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
-
-
-def short_budgets(members_window: float = 0.3) -> tuple[Budget, ...]:
-    """Trello's three budgets with windows short enough for a test."""
-    token, key, members = TRELLO_BUDGETS
-    return (
-        replace(token, window=0.2),
-        replace(key, window=0.2),
-        replace(members, window=members_window),
-    )
-
-
-@pytest.mark.parametrize(("body", "spent"), [(RATE_LIMITED, "token"), (KEY_LIMITED, "key")])
-async def test_a_429_holds_the_budget_it_names(
-    trello: respx.MockRouter, body: dict[str, str], spent: str
-) -> None:
-    route = trello.get("/1/members/me/boards")
-    route.side_effect = [httpx.Response(429, json=body), httpx.Response(200, json=[])]
-    budgets = short_budgets()
-    async with TrelloProvider(
-        p.API, p.KEY, p.NEW_TOKEN, budgets=budgets, backoff=RetryPolicy(base_delay=0.1)
-    ) as trello_provider:
-        started = time.monotonic()
-        assert await trello_provider.list_boards() == []
-        waited = time.monotonic() - started
-    assert route.call_count == 2 and waited >= 0.05  # waited at least half the first step
-
-
-async def test_the_members_budget_waits_out_its_window_and_says_so(
-    trello: respx.MockRouter,
-) -> None:
-    route = trello.get("/1/members/me")
-    route.side_effect = [
-        httpx.Response(429, json=MEMBERS_LIMITED),
-        httpx.Response(429, json=MEMBERS_LIMITED),
-        httpx.Response(200, json=p.MEMBER),
-    ]
-    trello.get(f"/1/tokens/{p.NEW_TOKEN}").respond(200, json=p.token_info())
-    told: list[tuple[str, float]] = []
-    stop = listen_for_waits(lambda text, seconds: told.append((text, seconds)))
-    try:
-        async with TrelloProvider(
-            p.API,
-            p.KEY,
-            p.NEW_TOKEN,
-            budgets=short_budgets(0.4),
-            backoff=RetryPolicy(max_attempts=1),
-        ) as trello_provider:
-            started = time.monotonic()
-            identity = await trello_provider.whoami()
-            waited = time.monotonic() - started
-    finally:
-        stop()
-    assert identity.id == p.MEMBER_ID
-    assert route.call_count == 3  # no quick retries used up: two waits, then the answer
-    assert len(told) == 2 and "members requests" in told[0][0] and "waits" in told[0][0]
-    assert waited >= 0.4
 
 
 async def test_the_members_budget_counts_only_the_member_route(trello: respx.MockRouter) -> None:

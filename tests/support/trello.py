@@ -43,10 +43,11 @@ def fresh_token(
     expiration: str = "1day",
     expires_at: datetime | None = None,
     tenant_id: str | None = None,
+    key: str | None = None,
 ) -> TrelloCredentials:
     """A new token of the demo member (or of a member of `tenant_id`, made when missing),
-    made in the service's store (as an admin would)."""
-    key = demo_credentials(sandbox).key
+    for the demo key (or `key`), made in the service's store (as an admin would)."""
+    key = key or demo_credentials(sandbox).key
     with Store(sandbox.data_dir / "satchel.db") as store:
         trello = TrelloStore(store)
         members = trello.members()
@@ -61,6 +62,12 @@ def fresh_token(
         if expires_at is not None:
             trello.set_token_expiry(token, expires_at)
     return TrelloCredentials(key, token)
+
+
+def new_app_key(sandbox: SandboxInfo, name: str = "tests") -> str:
+    """A new application key, as a developer makes one on Trello: its own key budget."""
+    with Store(sandbox.data_dir / "satchel.db") as store:
+        return TrelloStore(store).create_app(name)
 
 
 async def trello_workspace(sandbox: SandboxInfo, config: Path, name: str = "Trello") -> Workspace:
