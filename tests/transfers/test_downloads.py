@@ -47,6 +47,7 @@ async def test_download_all_of_a_card_and_skip_what_is_complete(
     assert {p.name: p.read_bytes() for p in target.iterdir()} == files
 
     again = await queue.enqueue_download_all("demo", card, target)
+    await queue.wait(again)
     assert all(i.state is State.DONE and i.skipped for i in again)
     assert sorted(p.name for p in target.iterdir()) == sorted(files)
 

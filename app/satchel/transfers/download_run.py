@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Awaitable
 from pathlib import Path
 
 import httpx
@@ -13,6 +16,7 @@ from satchel.storage.resumable_download import fetch_resumable
 from satchel.transfers.items import State, Step, TransferItem
 from satchel.transfers.naming import place_without_overwriting
 from satchel.transfers.run_context import RunContext
+from satchel.transfers.same_content import AlreadySaved, confirming, copy_to_confirm, same_bytes
 
 
 def partial_path_for(dest: Path, item_id: int) -> Path:
@@ -52,14 +56,19 @@ class DownloadRun:
             await self.context.commit(item, ("partial_path",))
         partial = item.partial_path
         attachment = self._attachment()
+        saved = copy_to_confirm(item)  # read before the etag below names the partial's object
 
         async def keep_etag(etag: str | None) -> None:
             item.etag = etag
-            await self.context.commit(item, ("etag",))
+            item.mtime_ns = None  # another object than the saved copy's: not that copy
+            await self.context.commit(item, ("etag", "mtime_ns"))
+
+        def open_file(headers: dict[str, str]) -> Awaitable[httpx.Response]:
+            return self.provider.open_file(attachment, headers)
 
         async def fetch() -> None:
             await fetch_resumable(
-                lambda headers: self.provider.open_file(attachment, headers),
+                open_file if saved is None else confirming(open_file, saved),
                 partial,
                 expected_size=item.size,
                 etag=item.etag,
@@ -67,23 +76,43 @@ class DownloadRun:
                 progress=self.context.progress,
             )
 
-        await self.context.retry(f"download of item {item.id}", fetch)
+        try:
+            await self.context.retry(f"download of item {item.id}", fetch)
+        except AlreadySaved:
+            assert saved is not None
+            await self._finish(saved.path, partial, skipped=True)
+            return
+        if saved is not None and await asyncio.to_thread(same_bytes, partial, saved):
+            await self._finish(saved.path, partial, skipped=True)
+            return
         try:
             final = place_without_overwriting(partial, item.local_path)
         except OSError as error:
             raise write_error(item.local_path, error) from None
+        await self._finish(final, partial, skipped=False)
+
+    async def _finish(self, final: Path, partial: Path, *, skipped: bool) -> None:
+        """Done: saved as `final` (or found there already, `skipped`, the partial file dropped)."""
+        self._mark_done(final, partial, skipped)
+        await self.context.commit(
+            self.item,
+            (
+                *("local_path", "mtime_ns", "etag", "partial_path", "state", "step", "skipped"),
+                *("error", "error_code", "error_kind"),
+            ),
+            durable=True,  # "saved" must survive a power cut, as the file itself does
+        )
+
+    def _mark_done(self, final: Path, partial: Path, skipped: bool) -> None:
+        item = self.item
+        if skipped:
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()
         item.local_path = final
         item.mtime_ns = final.stat().st_mtime_ns  # what "already saved" checks later
         item.partial_path = None
         item.state = State.DONE
         item.step = Step.DONE
+        item.skipped = skipped
         item.error = item.error_kind = None
         item.error_code = None
-        await self.context.commit(
-            item,
-            (
-                *("local_path", "mtime_ns", "partial_path", "state", "step"),
-                *("error", "error_code", "error_kind"),
-            ),
-            durable=True,  # "saved" must survive a power cut, as the file itself does
-        )

@@ -74,14 +74,15 @@ def download_item(
     batch: str,
     owner: str,
     taken: Callable[[Path], bool],
-    saved_before: Path | None,
+    saved_before: SavedCopy | None,
 ) -> TransferItem:
-    """A queued download into `folder`; done at once when the file is there already.
+    """A queued download into `folder`.
 
     `saved_before` is where the journal says this attachment was saved, the file still as
-    it was saved (if anywhere). A file that merely has the name and size is not taken
-    for it: it may be anybody's.
-    The destination is reserved now: the first free name, "name (2).ext" and so on.
+    it was saved (if anywhere): the download starts there and ends as soon as the storage
+    says it holds the same content (see same_content). A file that merely has the name
+    and size is not taken for it: it may be anybody's.
+    Otherwise the destination is reserved now: the first free name, "name (2).ext"...
     """
     name = safe_local_name(attachment.local_name, fallback=attachment.id)
     item = TransferItem(
@@ -101,9 +102,8 @@ def download_item(
         owner=owner,
     )
     if saved_before is not None:
-        item.local_path = saved_before
-        item.state, item.step, item.skipped = State.DONE, Step.DONE, True
-        item.finished_at = time.time()
+        item.local_path = saved_before.path
+        item.mtime_ns, item.etag = saved_before.mtime_ns, saved_before.etag
         return item
     item.local_path = free_path(folder, name, taken)
     return item
@@ -129,7 +129,7 @@ def download_items(
     for attachment, folder in wanted:
         before = next(
             (
-                copy.path
+                copy
                 for copy in saved.get(attachment.id, [])
                 if copy.path.parent == folder and copy.still_there(attachment.size)
             ),
