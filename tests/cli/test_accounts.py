@@ -77,3 +77,18 @@ def test_the_secret_is_never_an_argument(satchel: Runner) -> None:
     assert "--key" not in helped.out and "--secret" not in helped.out
     refused = satchel("account", "add", "bearer", "--url", "http://127.0.0.1:9", "--key", "x")
     assert refused.code == 2
+
+
+def test_plain_http_to_another_machine_is_refused_before_anything_is_sent(
+    satchel: Runner, tmp_path: Path
+) -> None:
+    added = satchel("account", "add", "bearer", "--url", "http://files.example", stdin="ixk_k\n")
+    assert added.code == 2 and "plain http" in added.err, added.err
+    assert not (tmp_path / "config" / "accounts.json").exists()
+    scripted = satchel("ls", env={"SATCHEL_URL": "http://files.example", "SATCHEL_SECRET": "k"})
+    assert scripted.code == 2 and "plain http" in scripted.err, scripted.err
+
+
+def test_a_secret_in_the_environment_without_its_service_is_refused(satchel: Runner) -> None:
+    listed = satchel("ls", env={"SATCHEL_SECRET": "ixk_from_the_environment"})
+    assert listed.code == 2 and "SATCHEL_URL is not" in listed.err, listed.err

@@ -7,6 +7,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
+from PySide6.QtWidgets import QLineEdit
 
 from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import KeyringSecretStore
@@ -97,3 +98,21 @@ def test_the_form_says_what_is_missing(qtbot, tmp_path: Path) -> None:
     dialog.form.key_edit.setText("ixk_abc")
     assert ok.isEnabled()
     assert dialog.form.key_edit.echoMode() == dialog.form.key_edit.EchoMode.Password
+
+
+@pytest.mark.parametrize("kind", ["bearer", "trello", "productive"])
+def test_a_plain_http_address_of_another_machine_is_refused_in_every_form(
+    qtbot, tmp_path: Path, kind: str
+) -> None:
+    dialog = AccountDialog(Workspace(AccountStore(tmp_path), KeyringSecretStore()), TaskRunner())
+    qtbot.addWidget(dialog)
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData(kind))
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    form = dialog.form
+    for edit in form.findChildren(QLineEdit):
+        if edit is not form.url_edit:  # every other field filled: only the address is wrong
+            edit.setText("1234" if edit.echoMode() == QLineEdit.EchoMode.Normal else "ixk_abc")
+    form.url_edit.setText("http://files.example.com")  # the key would cross the network in clear
+    assert "plain http" in dialog.status.text() and not ok.isEnabled()
+    form.url_edit.setText("http://127.0.0.1:9")  # this computer: nothing crosses a network
+    assert "plain http" not in dialog.status.text()
