@@ -16,6 +16,7 @@ from satchel.domain.model import Attachment
 from satchel.providers import bearer, http
 from satchel.providers.bearer import BearerProvider
 from satchel.providers.http import make_api_client
+from satchel.providers.productive_http import reset_seconds
 from satchel.storage.client import make_storage_client
 from satchel.storage.s3_answers import retry_after_seconds
 
@@ -140,3 +141,9 @@ async def test_a_body_longer_than_declared_is_cut_off_and_reported(tmp_path: Pat
 async def test_retry_after_that_is_not_ascii_digits_is_ignored(value: str) -> None:
     headers = httpx.Headers([(b"Retry-After", value.encode())])  # as the wire carries it
     assert retry_after_seconds(headers) is None
+
+
+@pytest.mark.parametrize("value", ["²", "٣٠", "１０", "٣.٥", "-5", "nan", "inf", "9" * 400])
+async def test_a_rate_limit_reset_that_is_not_ascii_seconds_is_ignored(value: str) -> None:
+    headers = httpx.Headers([(b"X-RateLimit-Reset", value.encode())])  # Productive's wait
+    assert reset_seconds(headers) is None

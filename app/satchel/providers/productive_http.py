@@ -63,6 +63,8 @@ def token_auth(api_url: str, token: str) -> HeaderAuth:
 def reset_seconds(headers: httpx.Headers) -> float | None:
     """`X-RateLimit-Reset`: seconds until the budget allows requests again."""
     value = (headers.get("X-RateLimit-Reset") or "").strip()
+    if not value.isascii():  # float() reads "٣٠" and "１０" too: no wait comes from those
+        return None
     try:
         seconds = float(value)
     except ValueError:
