@@ -23,7 +23,7 @@ from satchel.providers.bearer import BearerProvider
 from satchel.sandbox.demo_files import DEMO_FILES
 from satchel.storage.content_cache import ContentCache
 from satchel.ui.preview import PreviewPage, PreviewPane
-from satchel.ui.preview.image_view import read_image
+from satchel.ui.preview.decoding import read_image
 from satchel.ui.preview.text_source import decode
 from tests.support.sandbox import SandboxInfo
 
@@ -74,8 +74,14 @@ async def _preview(
 ) -> Path:
     pane.show_loading(attachment)
     path = await cache.fetch(provider, ACCOUNT, attachment, pane.set_progress)
-    pane.show_file(attachment, path)
+    await _show(pane, attachment, path)
     return path
+
+
+async def _show(pane: PreviewPane, attachment: Attachment, path: Path) -> None:
+    """`show_file`, and wait while a worker decodes it and the page fills."""
+    pane.show_file(attachment, path)
+    await _settle(lambda: not pane.is_decoding, timeout=15)
 
 
 async def _settle(condition: Callable[[], bool], timeout: float = 2.0) -> None:
@@ -104,8 +110,8 @@ async def test_png_is_fit_to_the_pane_and_zooms(
 
     view = pane.image_view
     assert pane.page is PreviewPage.IMAGE
-    assert not view.pixmap().isNull()
-    assert (view.pixmap().width(), view.pixmap().height()) == (1280, 720)
+    assert not view.image().isNull()
+    assert (view.image().width(), view.image().height()) == (1280, 720)
     assert view.fit_mode and 0 < view.scale < 1  # 1280 px does not fit in 800
 
     fit = view.scale
@@ -178,7 +184,7 @@ async def test_jpeg_is_shown_as_an_image(
     await _preview(pane, cache, provider, demo["Mood board.jpg"])
 
     assert pane.page is PreviewPage.IMAGE
-    pixmap = pane.image_view.pixmap()
+    pixmap = pane.image_view.image()
     assert not pixmap.isNull() and (pixmap.width(), pixmap.height()) == (1600, 1200)
     assert pane.image_view.fit_mode and pane.image_view.scale < 1
 
@@ -187,10 +193,10 @@ async def test_jpeg_is_shown_as_an_image(
 async def test_a_corrupt_image_becomes_a_clear_message(pane: PreviewPane, tmp_path: Path) -> None:
     attachment, path = _local(tmp_path, "broken.png", "image/png", b"these bytes are no PNG" * 50)
 
-    pane.show_file(attachment, path)
+    await _show(pane, attachment, path)
 
     assert pane.page is PreviewPage.FACTS
-    assert pane.image_view.pixmap().isNull()
+    assert pane.image_view.image().isNull()
     note = pane.facts_view.note.text()
     assert "cannot be previewed" in note and "image" in note
     assert pane.facts_view.open_button.isVisible()
@@ -230,7 +236,7 @@ async def test_pdf_shows_every_page_and_zooms(
 async def test_a_damaged_pdf_becomes_a_clear_message(pane: PreviewPane, tmp_path: Path) -> None:
     attachment, path = _local(tmp_path, "broken.pdf", "application/pdf", b"%PDF-1.4 nothing else")
 
-    pane.show_file(attachment, path)
+    await _show(pane, attachment, path)
 
     assert pane.page is PreviewPage.FACTS
     assert "damaged or not a PDF" in pane.facts_view.note.text()
@@ -260,7 +266,7 @@ async def test_oversize_text_is_capped_with_a_note(pane: PreviewPane, tmp_path: 
     line = "ünïcödé line of a long log file\n"  # multi-byte: the cap must not split a character
     attachment, path = _local(tmp_path, "big.log", "text/plain", (line * 60_000).encode())
 
-    pane.show_file(attachment, path)
+    await _show(pane, attachment, path)
 
     assert pane.page is PreviewPage.TEXT
     text = pane.text_view.text()
@@ -276,7 +282,7 @@ async def test_binary_bytes_named_txt_are_not_shown_as_text(
     pane: PreviewPane, tmp_path: Path
 ) -> None:
     attachment, path = _local(tmp_path, "data.txt", "text/plain", bytes(range(256)) * 4)
-    pane.show_file(attachment, path)
+    await _show(pane, attachment, path)
     assert pane.page is PreviewPage.FACTS
     assert "binary" in pane.facts_view.note.text()
 
@@ -321,7 +327,7 @@ async def test_json_is_pretty_printed(
 
     compact_json = '{"a":[1,{"b":"é"}]}'.encode()
     attachment, compact = _local(tmp_path, "c.json", "application/json", compact_json)
-    pane.show_file(attachment, compact)
+    await _show(pane, attachment, compact)
     assert pane.text_view.text() == '{\n  "a": [\n    1,\n    {\n      "b": "é"\n    }\n  ]\n}'
     assert not pane.text_view.note.isVisible()
 
@@ -330,7 +336,7 @@ async def test_json_is_pretty_printed(
 async def test_invalid_json_is_shown_as_text_with_a_note(pane: PreviewPane, tmp_path: Path) -> None:
     attachment, path = _local(tmp_path, "broken.json", "application/json", b'{"a": 1,\n "b": }')
 
-    pane.show_file(attachment, path)
+    await _show(pane, attachment, path)
 
     assert pane.page is PreviewPage.JSON
     assert pane.text_view.text() == '{"a": 1,\n "b": }'
@@ -361,7 +367,7 @@ async def test_csv_dialect_is_sniffed_and_rows_are_capped(
     rows = ["name;city;count"] + [f"n{i};Köln;{i}" for i in range(10_050)]
     attachment, path = _local(tmp_path, "many.csv", "text/csv", "\n".join(rows).encode())
 
-    pane.show_file(attachment, path)
+    await _show(pane, attachment, path)
 
     model = pane.csv_view.model
     assert pane.page is PreviewPage.CSV
@@ -447,7 +453,7 @@ async def test_error_page_offers_to_try_again(pane: PreviewPane, tmp_path: Path)
     pane.error_view.retry_button.click()
     assert retries == [True]
 
-    pane.show_file(attachment, tmp_path / "gone.pdf")  # evicted under us: worth a retry
+    await _show(pane, attachment, tmp_path / "gone.pdf")  # evicted under us: worth a retry
     assert pane.page is PreviewPage.ERROR
 
     pane.show_nothing()
@@ -493,6 +499,7 @@ def test_a_cap_never_splits_a_character() -> None:
 @pytest.mark.asyncio
 async def test_big_images_are_decoded_scaled_down(tmp_path: Path) -> None:
     (tmp_path / "hero.png").write_bytes(DEMO_FILES["hero"].make())
-    image = read_image(tmp_path / "hero.png", max_pixels=100_000)
+    image, full_size = read_image(tmp_path / "hero.png", max_pixels=100_000)
     assert image.width() * image.height() <= 100_000
+    assert (full_size.width(), full_size.height()) == (1280, 720)
     assert image.width() / image.height() == pytest.approx(1280 / 720, rel=0.02)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,12 @@ COLUMN_CAP = 500
 #: What the dialect is guessed from: the sniffer's time grows with the square of this.
 _SAMPLE = 4 * 1024
 _DELIMITERS = ",;\t|"
+#: Rows parsed between two checks whether the parse is still wanted (a worker's decode).
+_CHECK_EVERY = 500
 
 Index = QModelIndex | QPersistentModelIndex
+#: The view asks for seven roles per cell it paints: answered with plain ints, quickly.
+_SHOWN_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +34,11 @@ class CsvTable:
     rows: list[list[str]]
     truncated: bool  # rows or bytes past the caps were left out
     columns_cut: bool = False  # columns past COLUMN_CAP were left out
+    columns: int = 0  # as wide as the widest row (counted while parsing, not by the view)
+
+
+def _go_on() -> None:
+    """The default check: nobody cancels."""
 
 
 def _dialect(sample: str, tab_separated: bool) -> type[csv.Dialect] | csv.Dialect:
@@ -59,25 +69,36 @@ def _has_header(sample: str, first: list[str]) -> bool:
         return False
 
 
-def parse_csv(text: str, *, tab_separated: bool = False, row_cap: int = ROW_CAP) -> CsvTable:
-    """Rows of `text`; the first becomes the header when it looks like one."""
+def parse_csv(
+    text: str,
+    *,
+    tab_separated: bool = False,
+    row_cap: int = ROW_CAP,
+    check: Callable[[], None] = _go_on,
+) -> CsvTable:
+    """Rows of `text`; the first becomes the header when it looks like one. `check` is
+    called every few hundred rows and may raise to stop the parse (a cancelled decode)."""
     sample = _sample(text)
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(sample, tab_separated))
     rows: list[list[str]] = []
     truncated = columns_cut = False
+    columns = 0
     for row in reader:
         if len(rows) > row_cap:  # one more than the cap, for the header
             truncated = True
             break
         if len(row) > COLUMN_CAP:
             row, columns_cut = row[:COLUMN_CAP], True
+        columns = max(columns, len(row))
         rows.append(row)
+        if len(rows) % _CHECK_EVERY == 0:
+            check()
     header: list[str] = []
     if rows and _has_header(sample, rows[0]):
         header = rows.pop(0)
     if len(rows) > row_cap:
         rows, truncated = rows[:row_cap], True
-    return CsvTable(header, rows, truncated, columns_cut)
+    return CsvTable(header, rows, truncated, columns_cut, columns)
 
 
 def _sample(text: str) -> str:
@@ -87,7 +108,13 @@ def _sample(text: str) -> str:
     return sample[: end + 1] if end > 0 and len(text) > _SAMPLE else sample
 
 
-def read_csv(path: Path, *, tab_separated: bool = False, row_cap: int = ROW_CAP) -> CsvTable:
+def read_csv(
+    path: Path,
+    *,
+    tab_separated: bool = False,
+    row_cap: int = ROW_CAP,
+    check: Callable[[], None] = _go_on,
+) -> CsvTable:
     """Parse the file (UTF-8, BOM or not; bad bytes replaced). Raises OSError, csv.Error."""
     with path.open("rb") as file:
         data = file.read(BYTE_CAP + 1)
@@ -95,8 +122,16 @@ def read_csv(path: Path, *, tab_separated: bool = False, row_cap: int = ROW_CAP)
     text = data[:BYTE_CAP].decode("utf-8-sig", errors="replace")
     if cut:
         text = text[: text.rfind("\n") + 1]  # no half row at the end
-    table = parse_csv(text, tab_separated=tab_separated, row_cap=row_cap)
-    return CsvTable(table.header, table.rows, table.truncated or cut, table.columns_cut)
+    check()
+    table = parse_csv(text, tab_separated=tab_separated, row_cap=row_cap, check=check)
+    return replace(table, truncated=table.truncated or cut)
+
+
+def column_title(header: list[str], section: int) -> str:
+    """The header's name for the column, or its number when it has none."""
+    if section < len(header) and header[section]:
+        return header[section]
+    return str(section + 1)
 
 
 class CsvTableModel(QAbstractTableModel):
@@ -114,7 +149,7 @@ class CsvTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._header = table.header
         self._rows = table.rows
-        self._columns = max([len(table.header), *(len(row) for row in table.rows)], default=0)
+        self._columns = max(len(table.header), table.columns)
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -124,10 +159,7 @@ class CsvTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._columns
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
+        if role not in _SHOWN_ROLES or not index.isValid():
             return None
         row = self._rows[index.row()]
         return row[index.column()] if index.column() < len(row) else ""
@@ -138,9 +170,7 @@ class CsvTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            if section < len(self._header) and self._header[section]:
-                return self._header[section]
-            return str(section + 1)
+            return column_title(self._header, section)
         return str(section + 1)
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -1,80 +1,33 @@
 """An image, fit to the pane or zoomed, drawn sharp on HiDPI screens.
 
 The scale counts image pixels per *device* pixel: at 100 % every image pixel is one
-screen pixel, so nothing is resampled. Shrunk views are smoothed once per zoom level
-and cached; enlarged views are drawn straight from the full image, clipped to what is
-exposed, so a big zoom costs no memory.
+screen pixel, so nothing is resampled. The image comes decoded from a worker (see
+decoding.py), with a smoothed copy at the fit scale. Other shrunk scales are drawn at
+once with a cheap filter while a worker smooths a copy, which replaces it when ready;
+enlarged views are drawn straight from the image, clipped to what is exposed, so a
+big zoom costs no memory and no zoom stalls the window.
 """
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
-
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QImageReader, QPainter, QPaintEvent, QPixmap, QWheelEvent
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QScrollArea,
-    QWidget,
-)
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QWheelEvent
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
 
-from satchel.domain.file_kinds import PREVIEW_IMAGE_FORMATS
 from satchel.ui.accessible import described
+from satchel.ui.preview.background import Background, Ticket
+from satchel.ui.preview.decoding import DecodedImage, fit_scale, smoothed
 from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
-    tool_button,
-    toolbar_over,
+    fit_action,
+    viewer_with_toolbar,
     wheel_zoom_steps,
     zoom_action,
-    zoom_in_keys,
-    zoom_out_keys,
-    zoom_reset_keys,
+    zoom_out_in_actions,
 )
 
-#: Decoding more pixels than this takes too long and too much memory for a preview;
-#: bigger images are decoded scaled down (JPEG does it cheaply while decoding).
-MAX_PIXELS = 50_000_000
-_SAME_FORMAT = {"jpg": "jpeg", "svgz": "svg"}
 MIN_SCALE = 0.01
 MAX_SCALE = 32.0
-
-
-class ImageDecodeError(ValueError):
-    """The file is not an image Qt can read; the message says why, for people."""
-
-
-def content_format(path: Path) -> str:
-    """The image format the file's bytes are in ("png", "jpeg"...; "" when none Qt knows)."""
-    found = bytes(QImageReader.imageFormat(str(path)).data()).decode("ascii", "replace").lower()
-    return _SAME_FORMAT.get(found, found)
-
-
-def read_image(path: Path, max_pixels: int = MAX_PIXELS) -> QImage:
-    """Decode `path`, scaled down past `max_pixels`, only when its content is in one of the
-    formats the pane supports: a TIFF (or anything else) named .png is not decoded."""
-    found = content_format(path)
-    if found not in PREVIEW_IMAGE_FORMATS:
-        shown = f"a {found.upper()} image" if found else "not an image Satchel can read"
-        raise ImageDecodeError(
-            f"its content is {shown}; the preview shows PNG, JPEG, GIF, WebP, BMP and SVG"
-        )
-    reader = QImageReader(str(path), found.encode())
-    reader.setDecideFormatFromContent(False)
-    reader.setAutoTransform(True)  # honour EXIF orientation
-    if not reader.canRead():
-        raise ImageDecodeError("the file is damaged or not in an image format Satchel can read")
-    size = reader.size()
-    if size.isValid() and size.width() * size.height() > max_pixels:
-        shrink = math.sqrt(max_pixels / (size.width() * size.height()))
-        reader.setScaledSize(QSize(int(size.width() * shrink), int(size.height() * shrink)))
-    image = reader.read()
-    if image.isNull():
-        reason = reader.errorString() or "unknown error"
-        raise ImageDecodeError(f"the image could not be decoded ({reason})")
-    return image
 
 
 class _ImageCanvas(QWidget):
@@ -82,53 +35,83 @@ class _ImageCanvas(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._pixmap = QPixmap()
+        self._image = QImage()
         self._scale = 1.0
-        self._shrunk: QPixmap | None = None  # smoothed copy for scales below 1
+        self._smooth = QImage()  # the image smoothed to the size it takes below scale 1
+        self._background = Background(self)
+        self._smoothing: tuple[QSize, Ticket[QImage]] | None = None
 
-    def set_pixmap(self, pixmap: QPixmap) -> None:
-        self._pixmap = pixmap
-        self._shrunk = None
+    def set_image(self, image: QImage, smooth: QImage | None = None) -> None:
+        self._cancel_smoothing()
+        self._image = image
+        self._smooth = smooth if smooth is not None else QImage()
         self.update()
 
-    def pixmap(self) -> QPixmap:
-        return self._pixmap
+    def image(self) -> QImage:
+        return self._image
 
     def set_scale(self, scale: float) -> None:
-        if scale != self._scale:
-            self._shrunk = None
         self._scale = scale
         self.resize(self.scaled_size())
         self.update()
+
+    def device_size(self) -> QSize:
+        """The size in device pixels the image is drawn at."""
+        return QSize(
+            max(1, round(self._image.width() * self._scale)),
+            max(1, round(self._image.height() * self._scale)),
+        )
 
     def scaled_size(self) -> QSize:
         """The logical size the image takes at the current scale."""
         ratio = self.devicePixelRatioF()
         return QSize(
-            max(1, round(self._pixmap.width() * self._scale / ratio)),
-            max(1, round(self._pixmap.height() * self._scale / ratio)),
+            max(1, round(self._image.width() * self._scale / ratio)),
+            max(1, round(self._image.height() * self._scale / ratio)),
         )
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self._pixmap.isNull():
+        if self._image.isNull():
             return
         painter = QPainter(self)
+        target = QRectF(self.rect())
         if self._scale < 1:
-            ratio = self.devicePixelRatioF()
-            if self._shrunk is None or self._shrunk.devicePixelRatio() != ratio:
-                self._shrunk = self._pixmap.scaled(
-                    max(1, round(self._pixmap.width() * self._scale)),
-                    max(1, round(self._pixmap.height() * self._scale)),
-                    Qt.AspectRatioMode.IgnoreAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-                self._shrunk.setDevicePixelRatio(ratio)
-            painter.drawPixmap(0, 0, self._shrunk)
+            wanted = self.device_size()
+            if self._smooth.size() == wanted:
+                self._smooth.setDevicePixelRatio(self.devicePixelRatioF())
+                painter.drawImage(0, 0, self._smooth)
+            else:  # bilinear for now (a few ms), smoothed by a worker for the next paint
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+                painter.drawImage(target, self._image, QRectF(self._image.rect()))
+                self._smooth_later(wanted)
         else:
             # Enlarged: the painter only fills the exposed part of the target.
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self._scale < 3)
-            painter.drawPixmap(QRectF(self.rect()), self._pixmap, QRectF(self._pixmap.rect()))
+            painter.drawImage(target, self._image, QRectF(self._image.rect()))
         painter.end()
+
+    def _smooth_later(self, size: QSize) -> None:
+        if self._smoothing is not None and self._smoothing[0] == size:
+            return
+        self._cancel_smoothing()
+        image = self._image
+        ticket = self._background.run(
+            lambda check: smoothed(image, size.width(), size.height()),
+            on_done=self._on_smoothed,
+            on_error=lambda _error: None,  # the quick drawing stays: good enough
+            low_priority=True,
+        )
+        self._smoothing = (size, ticket)
+
+    def _on_smoothed(self, smooth: QImage) -> None:
+        self._smoothing = None
+        self._smooth = smooth
+        self.update()
+
+    def _cancel_smoothing(self) -> None:
+        if self._smoothing is not None:
+            self._smoothing[1].cancel()
+            self._smoothing = None
 
 
 class _ImageScrollArea(QScrollArea):
@@ -168,11 +151,8 @@ class ImageView(QWidget):
         self._area.wheel_zoomed.connect(self._on_area_wheel_zoomed)
         self._area.viewport().installEventFilter(self)
 
-        self.zoom_out_action = zoom_action(
-            self, "−", "Zoom out (Ctrl+-)", zoom_out_keys(), self.zoom_out
-        )
-        self.zoom_in_action = zoom_action(
-            self, "+", "Zoom in (Ctrl++)", zoom_in_keys(), self.zoom_in
+        self.zoom_out_action, self.zoom_in_action = zoom_out_in_actions(
+            self, self.zoom_out, self.zoom_in
         )
         self.actual_size_action = zoom_action(
             self,
@@ -181,45 +161,47 @@ class ImageView(QWidget):
             [],
             self.zoom_to_actual,
         )
-        self.fit_action = zoom_action(
-            self, "Fit", "Fit the image to the pane (Ctrl+0)", zoom_reset_keys(), self.zoom_to_fit
-        )
+        self.fit_action = fit_action(self, "Fit", "Fit the image to the pane", self.zoom_to_fit)
         self._zoom_label = QLabel(self)
         self._zoom_label.setMinimumWidth(48)
         self._size_label = QLabel(self)
-
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        for action in (
-            self.zoom_out_action,
-            self.zoom_in_action,
-            self.actual_size_action,
-            self.fit_action,
-        ):
-            bar.addWidget(tool_button(action, self))
-        bar.addWidget(self._zoom_label)
-        bar.addStretch(1)
-        bar.addWidget(self._size_label)
-        toolbar_over(self, bar, self._area)
+        viewer_with_toolbar(
+            self,
+            self._area,
+            [self.zoom_out_action, self.zoom_in_action, self.actual_size_action, self.fit_action],
+            left=[self._zoom_label],
+            right=[self._size_label],
+        )
 
     # --- content -------------------------------------------------------------------------
 
-    def load(self, path: Path) -> None:
-        """Show the image at `path`, fit to the pane. Raises ImageDecodeError, OSError."""
-        image = read_image(path)
-        pixmap = QPixmap.fromImage(image)
-        if pixmap.isNull():
-            raise ImageDecodeError("the image is too large to show")
-        self._canvas.set_pixmap(pixmap)
-        self._size_label.setText(f"{image.width()} × {image.height()} px")
+    def fit_box(self) -> QSize:
+        """The room the image has when fit, in device pixels (a decode smooths for it)."""
+        room = self._area.maximumViewportSize()
+        ratio = self.devicePixelRatioF()
+        return QSize(round(room.width() * ratio), round(room.height() * ratio))
+
+    def show_image(self, decoded: DecodedImage) -> None:
+        """Show an image a worker decoded, fit to the pane."""
+        image = decoded.image
+        fitted = decoded.fitted
+        self._canvas.set_image(image, fitted)
+        full = decoded.full_size
+        size = f"{full.width()} × {full.height()} px"
+        if full != image.size():
+            size += f" (shown at {image.width()} × {image.height()})"
+        self._size_label.setText(size)
         self.zoom_to_fit()
 
     def clear(self) -> None:
-        self._canvas.set_pixmap(QPixmap())
+        self._canvas.set_image(QImage())
         self._size_label.clear()
 
-    def pixmap(self) -> QPixmap:
-        return self._canvas.pixmap()
+    def image(self) -> QImage:
+        return self._canvas.image()
+
+    def size_text(self) -> str:
+        return self._size_label.text()
 
     @property
     def scale(self) -> float:
@@ -247,19 +229,13 @@ class ImageView(QWidget):
         self._apply_scale(self._fit_scale())
 
     def _fit_scale(self) -> float:
-        pixmap = self._canvas.pixmap()
-        if pixmap.isNull():
+        image = self._canvas.image()
+        if image.isNull():
             return 1.0
-        room = self._area.maximumViewportSize()
-        ratio = self.devicePixelRatioF()
-        fit = min(
-            room.width() * ratio / pixmap.width(),
-            room.height() * ratio / pixmap.height(),
-        )
-        return max(MIN_SCALE, min(1.0, fit))  # fitting never enlarges
+        return max(MIN_SCALE, fit_scale(image.size(), self.fit_box()))  # never enlarges
 
     def _zoom_by(self, factor: float, anchor: QPoint | None = None) -> None:
-        if self._canvas.pixmap().isNull():
+        if self._canvas.image().isNull():
             return
         self._fit = False
         self._apply_scale(self._scale * factor, anchor)

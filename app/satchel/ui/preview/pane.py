@@ -4,14 +4,20 @@ It only shows and forwards: whoever owns it fetches the file (through the conten
 cache) and calls `show_loading`, `set_progress`, `show_file` or `show_error`; what the
 person asks for (cancel, try again, open) goes out as signals. A file that cannot be
 shown becomes its facts with a note saying why, never an exception.
+
+`show_file` decodes on a worker thread (images, text, JSON, Markdown's text, CSV) and
+shows the result when it is ready; anything else the pane is told to show in the
+meantime supersedes that decode, whose result is then dropped.
 """
 
 from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
@@ -25,13 +31,23 @@ from satchel.domain.file_kinds import (
     media_type,
 )
 from satchel.domain.model import Attachment
-from satchel.models.csv_table import COLUMN_CAP, CsvTable, read_csv
+from satchel.ui.preview.background import Background, Check, Ticket
 from satchel.ui.preview.csv_view import CsvView
+from satchel.ui.preview.decoding import (
+    DecodedImage,
+    DecodedTable,
+    DecodedText,
+    ImageDecodeError,
+    decode_csv,
+    decode_image,
+    decode_json,
+    decode_text,
+)
 from satchel.ui.preview.facts_view import FactsView
-from satchel.ui.preview.image_view import ImageDecodeError, ImageView
+from satchel.ui.preview.image_view import ImageView
 from satchel.ui.preview.pdf_view import PdfLoadError, PdfView
 from satchel.ui.preview.status_views import EmptyView, ErrorView, LoadingView
-from satchel.ui.preview.text_source import NotText, capped_note, pretty_json, read_text
+from satchel.ui.preview.text_source import NotText
 from satchel.ui.preview.text_views import MarkdownView, TextView
 
 log = logging.getLogger(__name__)
@@ -52,18 +68,6 @@ class PreviewPage(StrEnum):
     FACTS = "facts"
 
 
-def csv_note(table: CsvTable) -> str | None:
-    """What a capped table leaves out."""
-    left_out = []
-    if table.truncated:
-        left_out.append(f"the first {len(table.rows):,} rows")
-    if table.columns_cut:
-        left_out.append(f"the first {COLUMN_CAP:,} columns")
-    if not left_out:
-        return None
-    return f"Showing {' and '.join(left_out)}; open the file to see it all."
-
-
 class PreviewPane(QWidget):
     #: The person pressed Cancel on the loading page.
     cancel_requested = Signal()
@@ -75,12 +79,16 @@ class PreviewPane(QWidget):
     open_url_requested = Signal(str)
     #: "Preview anyway" for this Attachment (bigger than the automatic preview limit).
     preview_requested = Signal(object)
+    #: The file `show_file` was given is on its page (or its facts say why not), all of it.
+    file_shown = Signal(object)  # Attachment
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previewPane")
         self._attachment: Attachment | None = None
         self._page = PreviewPage.EMPTY
+        self._background = Background(self)
+        self._decoding: Ticket[Any] | None = None
 
         self.empty_view = EmptyView()
         self.loading_view = LoadingView()
@@ -110,7 +118,8 @@ class PreviewPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
 
-        self.loading_view.cancel_clicked.connect(self.cancel_requested)
+        self.loading_view.cancel_clicked.connect(self._on_loading_cancel_clicked)
+        self.text_view.filled.connect(self._on_text_view_filled)
         self.error_view.retry_clicked.connect(self.retry_requested)
         self.facts_view.open_clicked.connect(self._on_facts_open_clicked)
         self.facts_view.open_url_clicked.connect(self.open_url_requested)
@@ -126,6 +135,11 @@ class PreviewPane(QWidget):
     @property
     def page(self) -> PreviewPage:
         return self._page
+
+    @property
+    def is_decoding(self) -> bool:
+        """A file given to `show_file` is still being decoded or filled in."""
+        return self._decoding is not None or self.text_view.is_filling
 
     # --- what the owner calls --------------------------------------------------------------
 
@@ -165,66 +179,99 @@ class PreviewPane(QWidget):
         self._show_page(PreviewPage.FACTS)
 
     def show_file(self, attachment: Attachment, path: Path) -> None:
-        """Show the fetched file in the viewer its type calls for."""
+        """Show the fetched file in the viewer its type calls for, decoded off the UI thread."""
         self._release()
         self._attachment = attachment
         kind = file_kind(attachment.local_name, attachment.content_type).preview
-        try:
-            page = self._load(kind, attachment, path)
-        except (ImageDecodeError, PdfLoadError, NotText, csv.Error, ValueError) as error:
-            log.info("cannot preview %s as %s: %s", attachment.name, kind, error)
-            self._release()
-            self.show_facts(attachment, f"This file cannot be previewed: {error}.")
+        if kind is PreviewKind.PDF:  # QtPdf reads pages as they are drawn: nothing to decode
+            self._shown(attachment, kind, lambda: self._show_pdf(path))
             return
-        except (RecursionError, MemoryError):
-            self._release()
-            self.show_facts(attachment, "This file is too large or too complex to preview.")
+        job = self._decode_job(kind, attachment, path)
+        if job is None:
+            self.show_facts(attachment)
+            self.file_shown.emit(attachment)
             return
-        except OSError as error:
-            self._release()
-            self.show_error(
-                attachment,
-                f"The copy fetched for the preview could not be read "
-                f"({error.strerror or type(error).__name__}). Try again.",
-            )
-            return
-        self._show_page(page)
+        self.loading_view.start_opening(attachment.name)
+        self._show_page(PreviewPage.LOADING)
+        self._decoding = self._background.run(
+            job,
+            on_done=lambda decoded: self._shown(
+                attachment, kind, lambda: self._show_decoded(kind, decoded)
+            ),
+            on_error=lambda error: self._shown(attachment, kind, lambda: _reraise(error)),
+            low_priority=kind is PreviewKind.IMAGE,
+        )
 
     # --- inside ----------------------------------------------------------------------------
 
-    def _load(self, kind: PreviewKind, attachment: Attachment, path: Path) -> PreviewPage:
+    def _decode_job(
+        self, kind: PreviewKind, attachment: Attachment, path: Path
+    ) -> Callable[[Check], object] | None:
+        """What a worker does with the file; None for kinds the pane shows as facts."""
         declared = charset(attachment.content_type)
-        path.stat()  # a copy gone from the cache is worth a retry, not a "damaged file"
         if kind is PreviewKind.IMAGE:
-            self.image_view.load(path)
-            return PreviewPage.IMAGE
-        if kind is PreviewKind.PDF:
-            self.pdf_view.load(path)
-            return PreviewPage.PDF
-        if kind is PreviewKind.MARKDOWN:
-            excerpt = read_text(path, declared)
-            self.markdown_view.show_markdown(excerpt.text, capped_note(excerpt))
-            return PreviewPage.MARKDOWN
+            box = self.image_view.fit_box()
+            return lambda check: decode_image(_there(path), box, check)
+        if kind in (PreviewKind.TEXT, PreviewKind.MARKDOWN):
+            return lambda check: decode_text(_there(path), declared, check)
         if kind is PreviewKind.JSON:
-            text, note = pretty_json(read_text(path, declared))
-            self.text_view.show_text(text, monospace=True, note=note)
-            return PreviewPage.JSON
+            return lambda check: decode_json(_there(path), declared, check)
         if kind is PreviewKind.CSV:
             tab_separated = (
                 extension(attachment.local_name) == "tsv"
                 or media_type(attachment.content_type) == "text/tab-separated-values"
             )
-            table = read_csv(path, tab_separated=tab_separated)
-            note = csv_note(table)
-            self.csv_view.show_table(table, note)
+            return lambda check: decode_csv(_there(path), tab_separated, check)
+        return None
+
+    def _show_decoded(self, kind: PreviewKind, decoded: Any) -> PreviewPage:
+        attachment = self._attachment
+        assert attachment is not None
+        if isinstance(decoded, DecodedImage):
+            self.image_view.show_image(decoded)
+            return PreviewPage.IMAGE
+        if isinstance(decoded, DecodedTable):
+            self.csv_view.show_table(decoded.table, decoded.note)
             return PreviewPage.CSV
-        if kind is PreviewKind.TEXT:
-            excerpt = read_text(path, declared)
-            monospace = is_code(attachment.local_name, attachment.content_type)
-            self.text_view.show_text(excerpt.text, monospace=monospace, note=capped_note(excerpt))
-            return PreviewPage.TEXT
-        self.facts_view.show_attachment(attachment)
-        return PreviewPage.FACTS
+        assert isinstance(decoded, DecodedText)
+        if kind is PreviewKind.MARKDOWN:
+            self.markdown_view.show_markdown(decoded.text, decoded.note)
+            return PreviewPage.MARKDOWN
+        if kind is PreviewKind.JSON:
+            self.text_view.show_text(decoded.text, monospace=True, note=decoded.note)
+            return PreviewPage.JSON
+        monospace = is_code(attachment.local_name, attachment.content_type)
+        self.text_view.show_text(decoded.text, monospace=monospace, note=decoded.note)
+        return PreviewPage.TEXT
+
+    def _show_pdf(self, path: Path) -> PreviewPage:
+        _there(path)
+        self.pdf_view.load(path)
+        return PreviewPage.PDF
+
+    def _shown(
+        self, attachment: Attachment, kind: PreviewKind, show: Callable[[], PreviewPage]
+    ) -> None:
+        """Put the decoded file on its page, or say why it cannot be."""
+        self._decoding = None
+        try:
+            page = show()
+        except (ImageDecodeError, PdfLoadError, NotText, csv.Error, ValueError) as error:
+            log.info("cannot preview %s as %s: %s", attachment.name, kind, error)
+            self.show_facts(attachment, f"This file cannot be previewed: {error}.")
+        except (RecursionError, MemoryError):
+            self.show_facts(attachment, "This file is too large or too complex to preview.")
+        except OSError as error:
+            self.show_error(
+                attachment,
+                f"The copy fetched for the preview could not be read "
+                f"({error.strerror or type(error).__name__}). Try again.",
+            )
+        else:
+            self._show_page(page)
+            if self.text_view.is_filling:
+                return  # file_shown once the text is all in
+        self.file_shown.emit(attachment)
 
     def _show_page(self, page: PreviewPage) -> None:
         focus = QApplication.focusWidget()
@@ -236,12 +283,26 @@ class PreviewPane(QWidget):
             widget.setFocus()
 
     def _release(self) -> None:
-        """Let go of the shown file's memory (a decoded image, an open PDF)."""
+        """Let go of the shown file's memory (a decoded image, an open PDF), and of a
+        decode under way: whatever it makes now is dropped."""
+        if self._decoding is not None:
+            self._decoding.cancel()
+            self._decoding = None
         self.image_view.clear()
         self.pdf_view.clear()
         self.text_view.clear()
         self.markdown_view.clear()
         self.csv_view.clear()
+
+    def _on_loading_cancel_clicked(self) -> None:
+        if self._decoding is not None and self._attachment is not None:
+            self.show_facts(self._attachment)  # stops the decode; the owner has no part in it
+        else:
+            self.cancel_requested.emit()
+
+    def _on_text_view_filled(self) -> None:
+        if self._attachment is not None and self._page in (PreviewPage.TEXT, PreviewPage.JSON):
+            self.file_shown.emit(self._attachment)
 
     def _on_facts_preview_clicked(self) -> None:
         if self._attachment is not None:
@@ -250,3 +311,13 @@ class PreviewPane(QWidget):
     def _on_facts_open_clicked(self) -> None:
         if self._attachment is not None:
             self.open_requested.emit(self._attachment)
+
+
+def _there(path: Path) -> Path:
+    """A copy gone from the cache is worth a retry (OSError), not a "damaged file"."""
+    path.stat()
+    return path
+
+
+def _reraise(error: BaseException) -> PreviewPage:
+    raise error

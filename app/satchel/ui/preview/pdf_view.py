@@ -8,18 +8,15 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 from satchel.ui.accessible import described
 from satchel.ui.preview.viewer_controls import (
     ZOOM_STEP,
-    tool_button,
-    toolbar_over,
+    fit_action,
+    viewer_with_toolbar,
     wheel_zoom_steps,
-    zoom_action,
-    zoom_in_keys,
-    zoom_out_keys,
-    zoom_reset_keys,
+    zoom_out_in_actions,
 )
 
 MIN_ZOOM = 0.1
@@ -54,25 +51,19 @@ class PdfView(QWidget):
         self._view.viewport().installEventFilter(self)
         self._view.pageNavigator().currentPageChanged.connect(self._on_navigator_page_changed)
 
-        self.zoom_out_action = zoom_action(
-            self, "−", "Zoom out (Ctrl+-)", zoom_out_keys(), self.zoom_out
+        self.zoom_out_action, self.zoom_in_action = zoom_out_in_actions(
+            self, self.zoom_out, self.zoom_in
         )
-        self.zoom_in_action = zoom_action(
-            self, "+", "Zoom in (Ctrl++)", zoom_in_keys(), self.zoom_in
+        self.fit_width_action = fit_action(
+            self, "Fit width", "Fit the pages to the pane's width", self.fit_width
         )
-        self.fit_width_action = zoom_action(
-            self, "Fit width", "Fit the pages to the pane's width (Ctrl+0)", zoom_reset_keys(),
-            self.fit_width,
-        )  # fmt: skip
         self._page_label = QLabel(self)
-
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        for action in (self.zoom_out_action, self.zoom_in_action, self.fit_width_action):
-            bar.addWidget(tool_button(action, self))
-        bar.addStretch(1)
-        bar.addWidget(self._page_label)
-        toolbar_over(self, bar, self._view)
+        viewer_with_toolbar(
+            self,
+            self._view,
+            [self.zoom_out_action, self.zoom_in_action, self.fit_width_action],
+            right=[self._page_label],
+        )
 
     def load(self, path: Path) -> None:
         """Open the PDF at `path`, first page, fit to width. Raises PdfLoadError."""

@@ -87,6 +87,11 @@ class LoadingView(QWidget):
         self.placeholder.clear()
         self.set_progress(0, total or 0)
 
+    def start_opening(self, name: str) -> None:
+        """The file is here and being decoded (the service's preview, if shown, stays)."""
+        self.title.setText(f"Opening “{name}”…")
+        self.set_progress(0, 0)
+
     def set_placeholder_image(self, path: Path) -> None:
         """Show a smaller copy of the image (the service's preview) until the file is here."""
         pixmap = QPixmap(str(path))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QSizePolicy,
@@ -55,6 +56,42 @@ def toolbar_over(viewer: QWidget, bar: QLayout, content: QWidget) -> None:
     layout.addLayout(bar)
     layout.addWidget(content, 1)
     viewer.setFocusProxy(content)
+
+
+def viewer_with_toolbar(
+    viewer: QWidget,
+    content: QWidget,
+    actions: Sequence[QAction],
+    left: Sequence[QWidget] = (),
+    right: Sequence[QWidget] = (),
+) -> None:
+    """Lay a zooming viewer out: a bar of tool buttons (then `left`, a gap, `right`)
+    above its content."""
+    bar = QHBoxLayout()
+    bar.setContentsMargins(4, 2, 4, 2)
+    for action in actions:
+        bar.addWidget(tool_button(action, viewer))
+    for widget in left:
+        bar.addWidget(widget)
+    bar.addStretch(1)
+    for widget in right:
+        bar.addWidget(widget)
+    toolbar_over(viewer, bar, content)
+
+
+def zoom_out_in_actions(
+    viewer: QWidget, zoom_out: Callable[[], None], zoom_in: Callable[[], None]
+) -> tuple[QAction, QAction]:
+    """ "−" (Ctrl+-) and "+" (Ctrl++, Ctrl+=), the same in every viewer that zooms."""
+    return (
+        zoom_action(viewer, "−", "Zoom out (Ctrl+-)", zoom_out_keys(), zoom_out),
+        zoom_action(viewer, "+", "Zoom in (Ctrl++)", zoom_in_keys(), zoom_in),
+    )
+
+
+def fit_action(viewer: QWidget, text: str, tip: str, slot: Callable[[], None]) -> QAction:
+    """Back to fitting the pane, with Ctrl+0."""
+    return zoom_action(viewer, text, f"{tip} (Ctrl+0)", zoom_reset_keys(), slot)
 
 
 def zoom_action(
