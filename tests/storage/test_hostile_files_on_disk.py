@@ -43,6 +43,26 @@ def _opener(client: httpx.AsyncClient) -> Callable[[dict[str, str]], Awaitable[h
     return lambda headers: open_storage_get(client, LINK.url, headers)
 
 
+async def _save_by_download(folder: Path) -> Path:
+    """As "Save as…", the command line's `get` and the preview cache save a file."""
+    async with _client(b"theirs") as client:
+        return await download_to_file(client, _resolve, folder / "report.pdf")
+
+
+async def _save_by_queue(folder: Path) -> Path:
+    """As the transfer queue does: a partial file completed, then placed under its name."""
+    partial = folder / ".report.pdf.satchel-1.part"
+    async with _client(b"theirs") as client:
+        await fetch_resumable(_opener(client), partial, expected_size=6)
+    return place_without_overwriting(partial, folder / "report.pdf")
+
+
+SAVERS: dict[str, Callable[[Path], Awaitable[Path]]] = {
+    "download": _save_by_download,
+    "queue": _save_by_queue,
+}
+
+
 async def test_without_replace_an_existing_file_stays(tmp_path: Path) -> None:
     (tmp_path / "report.pdf").write_bytes(b"mine")
     async with _client(b"theirs") as client:
@@ -98,8 +118,9 @@ async def test_a_body_longer_than_declared_is_cut_off(tmp_path: Path) -> None:
     assert not partial.exists() or partial.stat().st_size <= 5_000
 
 
+@pytest.mark.parametrize("saver", SAVERS)
 async def test_a_finished_file_is_synced_with_its_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saver: str
 ) -> None:
     synced: list[str] = []
     real_fsync = os.fsync
@@ -109,30 +130,29 @@ async def test_a_finished_file_is_synced_with_its_folder(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    async with _client(b"theirs") as client:
-        await download_to_file(client, _resolve, tmp_path / "report.pdf")
+    await SAVERS[saver](tmp_path)
     assert synced == ["file", "folder"]
 
 
+@pytest.mark.parametrize("saver", SAVERS)
 async def test_saved_files_are_marked_as_downloaded_on_windows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saver: str
 ) -> None:
     monkeypatch.setattr(local_files, "PLATFORM", "win32")
-    async with _client(b"theirs") as client:
-        await download_to_file(client, _resolve, tmp_path / "report.pdf")
+    await SAVERS[saver](tmp_path)
     # On Linux the alternate data stream is an ordinary file beside it: its text is checked.
     stream = tmp_path / "report.pdf:Zone.Identifier"
     assert stream.read_bytes() == b"[ZoneTransfer]\r\nZoneId=3\r\n"
 
 
+@pytest.mark.parametrize("saver", SAVERS)
 async def test_saved_files_are_marked_as_downloaded_on_macos(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saver: str
 ) -> None:
     marked: list[tuple[str, str, bytes]] = []
     monkeypatch.setattr(local_files, "PLATFORM", "darwin")
     monkeypatch.setattr(local_files, "set_attribute", lambda *args: marked.append(args))
-    async with _client(b"theirs") as client:
-        await download_to_file(client, _resolve, tmp_path / "report.pdf")
+    await SAVERS[saver](tmp_path)
     [(path, name, value)] = marked
     assert (path, name) == (str(tmp_path / "report.pdf"), "com.apple.quarantine")
     flags, _time, agent, _id = value.decode().split(";")
