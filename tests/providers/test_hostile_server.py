@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
 import pytest
+import respx
 
 from satchel.domain.errors import MalformedResponse, StorageError
 from satchel.domain.model import Attachment
 from satchel.providers import bearer, http
 from satchel.providers.bearer import BearerProvider
 from satchel.providers.http import make_api_client
+from satchel.providers.pacing import Pacer
+from satchel.providers.productive import ProductiveProvider
 from satchel.providers.productive_http import reset_seconds
+from satchel.providers.trello import TrelloProvider
 from satchel.storage.client import make_storage_client
 from satchel.storage.s3_answers import retry_after_seconds
 
+from . import trello_payloads as p
 from .conftest import API, API_KEY, BASE
 
 pytestmark = pytest.mark.asyncio
@@ -147,3 +152,83 @@ async def test_retry_after_that_is_not_ascii_digits_is_ignored(value: str) -> No
 async def test_a_rate_limit_reset_that_is_not_ascii_seconds_is_ignored(value: str) -> None:
     headers = httpx.Headers([(b"X-RateLimit-Reset", value.encode())])  # Productive's wait
     assert reset_seconds(headers) is None
+
+
+PLAIN = "http://plain.test/satchel/file?X-Amz-Expires=600"
+
+
+async def _trello_download(path: Path) -> None:
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+        router.get(f"{p.API}/1/cards/{p.CARD_ID}/attachments").respond(json=[p.file_attachment()])
+        router.route(url__regex=f"{p.API}{p.DOWNLOAD_PATH}").respond(
+            302, headers={"Location": PLAIN}
+        )
+        plain = router.get(url__startswith="http://plain.test/").respond(200, content=b"stolen")
+        async with TrelloProvider(p.API, p.KEY, p.NEW_TOKEN, pacers=(Pacer(1000, 1.0),)) as trello:
+            (attachment,) = await trello.list_attachments(p.CARD_ID)
+            try:
+                await trello.download(attachment, path)
+            finally:
+                assert not plain.called
+
+
+async def _productive_download(path: Path) -> None:
+    files_url = "https://files.productive.io/attachments/files/000/002/592/959/original/a.pdf?1750"
+    row = {
+        "id": "7",
+        "type": "attachments",
+        "attributes": {
+            "name": "a.pdf",
+            "content_type": "application/pdf",
+            "size": 6,
+            "url": files_url,
+            "deleted_at": None,
+        },
+    }
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as router:
+        router.get("https://api.productive.io/api/v2/attachments").respond(
+            json={"data": [row], "meta": {"total_pages": 1}, "links": {}}
+        )
+        router.get(url__startswith=files_url).respond(302, headers={"Location": PLAIN})
+        plain = router.get(url__startswith="http://plain.test/").respond(200, content=b"stolen")
+        async with ProductiveProvider(
+            "https://api.productive.io", "t0ken", "12345", pacers=(Pacer(1000, 1.0),)
+        ) as productive:
+            (attachment,) = await productive.list_attachments("5")
+            try:
+                await productive.download(attachment, path)
+            finally:
+                assert not plain.called
+
+
+async def _bearer_download(path: Path) -> None:
+    reached: list[str] = []
+
+    def api(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(307, headers={"Location": PLAIN})
+
+    def storage(request: httpx.Request) -> httpx.Response:
+        reached.append(str(request.url))
+        return httpx.Response(200, content=b"stolen")
+
+    attachment = Attachment(id="a1", name="a.pdf", card_id="c1", content_type="", size=6)
+    async with _provider(api, storage) as provider:
+        try:
+            await provider.download(attachment, path)
+        finally:
+            assert reached == []
+
+
+@pytest.mark.parametrize(
+    "download",
+    [_bearer_download, _trello_download, _productive_download],
+    ids=["bearer", "trello", "productive"],
+)
+async def test_a_service_route_that_redirects_to_plain_http_is_not_followed(
+    tmp_path: Path, download: Callable[[Path], Awaitable[None]]
+) -> None:
+    # The service's own download route (https) hands the file to an http storage host:
+    # the file and its link would cross the network in clear.
+    with pytest.raises(StorageError, match="unencrypted"):
+        await download(tmp_path / "a.pdf")
+    assert list(tmp_path.iterdir()) == []

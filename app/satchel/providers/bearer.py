@@ -45,7 +45,7 @@ from satchel.providers.http import (
 from satchel.providers.paging import Identified, PageGuard, item_id
 from satchel.providers.retries import API_RETRY, RetryPolicy, retrying_rate_limits
 from satchel.providers.staged import StagedUploadProvider
-from satchel.storage.client import make_storage_client
+from satchel.storage.client import make_storage_client, refuse_plain_http_after_https
 from satchel.storage.links import DEFAULT_LINK_TTL, link_from_url
 
 log = logging.getLogger(__name__)
@@ -184,10 +184,11 @@ class BearerProvider(StagedUploadProvider):
         if response.status_code not in _REDIRECTS or not location:
             raise malformed(f"a download answer without a redirect ({response.status_code})")
         try:
-            url = str(response.url.join(location))
+            url = response.url.join(location)
         except httpx.InvalidURL:
             raise malformed("a download redirect that is not a URL") from None
-        return link_from_url(url, default_ttl=DEFAULT_LINK_TTL)
+        refuse_plain_http_after_https(response.url, url)
+        return link_from_url(str(url), default_ttl=DEFAULT_LINK_TTL)
 
     async def delete(self, attachment: Attachment) -> None:
         await self._call("DELETE", f"/attachments/{_segment(attachment.id)}")

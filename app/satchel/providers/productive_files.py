@@ -19,6 +19,7 @@ from satchel.domain.errors import MalformedResponse, StorageDenied
 from satchel.domain.model import ResolvedLink
 from satchel.log import RedactingFilter
 from satchel.providers.http import network_error
+from satchel.storage.client import refuse_plain_http_after_https
 from satchel.storage.links import link_from_url
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,11 @@ async def resolve_file(client: httpx.AsyncClient, file_url: str, token: str) -> 
             location = response.headers.get("Location", "")
             if not location:
                 raise MalformedResponse("Productive's file host redirected to nowhere.")
-            target = str(httpx.URL(file_url).join(location))
-            if _is_login_page(file_url, target):
+            target = httpx.URL(file_url).join(location)
+            if _is_login_page(file_url, str(target)):
                 raise _login_refusal(name)
-            return link_from_url(target, default_ttl=LINK_TTL)
+            refuse_plain_http_after_https(request.url, target)
+            return link_from_url(str(target), default_ttl=LINK_TTL)
         kind = response.headers.get("Content-Type", "").lower()
         if status == 200 and "text/html" not in kind:
             # The host sent the file itself: the token URL is the link, for this fetch only.

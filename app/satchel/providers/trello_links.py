@@ -28,7 +28,7 @@ from satchel.domain.errors import (
 from satchel.domain.model import Attachment, Preview, ResolvedLink
 from satchel.providers.http import malformed
 from satchel.providers.trello_http import TrelloHttp
-from satchel.storage.client import open_storage_get
+from satchel.storage.client import open_storage_get, refuse_plain_http_after_https
 from satchel.storage.links import link_from_url
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,8 @@ def _link(response: httpx.Response) -> ResolvedLink | None:
     if response.status_code not in _REDIRECTS or not location:
         return None
     try:
-        url = str(response.url.join(location))
+        url = response.url.join(location)
     except httpx.InvalidURL:
         raise malformed("a download redirect that is not a URL") from None
-    return link_from_url(url, default_ttl=LINK_TTL)
+    refuse_plain_http_after_https(response.url, url)
+    return link_from_url(str(url), default_ttl=LINK_TTL)

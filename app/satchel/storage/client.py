@@ -119,6 +119,18 @@ async def read_capped(response: httpx.Response, limit: int = MAX_ERROR_BODY) -> 
         return b""
 
 
+def refuse_plain_http_after_https(origin: httpx.URL, target: httpx.URL) -> None:
+    """A redirect of a download (the service's route to its storage, or storage to
+    storage) from https to plain http would hand the file and its link to the network:
+    StorageError. Every hop checks here; http to http (this computer's service) is fine."""
+    if origin.scheme == "https" and target.scheme != "https":
+        raise StorageError(
+            "The file storage sent the download to an unencrypted (http) address; "
+            "Satchel does not follow that. Tell the service's administrator.",
+            detail=f"redirect to {target.scheme}://{target.host}",
+        )
+
+
 async def open_storage_get(
     client: httpx.AsyncClient, url: str, headers: dict[str, str]
 ) -> httpx.Response:
@@ -139,11 +151,6 @@ async def open_storage_get(
         if following is None:
             return response
         await response.aclose()
-        if request.url.scheme == "https" and following.url.scheme != "https":
-            raise StorageError(
-                "The file storage sent the download to an unencrypted (http) address; "
-                "Satchel does not follow that. Tell the service's administrator.",
-                detail=f"redirect to {following.url.scheme}://{following.url.host}",
-            )
+        refuse_plain_http_after_https(request.url, following.url)
         request = strip_credentials(following)
     raise malformed_storage_answer("redirects without end", b"")
