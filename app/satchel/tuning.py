@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import sys
 
 _M_TRIM_THRESHOLD = -1
@@ -25,11 +24,10 @@ def tune_allocator() -> bool:
     """Best effort and glibc only (a no-op elsewhere); returns whether it applied."""
     if not sys.platform.startswith("linux"):
         return False
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
     with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(name)
+        # The process's own symbols, C library included: ctypes.util.find_library would
+        # import subprocess and run ldconfig, ~50 ms of every start-up.
+        libc = ctypes.CDLL(None)
         return bool(
             libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
             and libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)

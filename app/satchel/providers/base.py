@@ -27,8 +27,6 @@ from satchel.domain.model import (
     ResolvedLink,
 )
 from satchel.domain.progress import CountProgress, ProgressCallback, no_progress
-from satchel.storage.client import open_storage_get
-from satchel.storage.download import download_to_file
 
 if TYPE_CHECKING:
     import httpx
@@ -119,6 +117,10 @@ class Provider(ABC):
             raise UsageError(
                 f"“{attachment.name}” is a link to a web page, not a file: open it instead."
             )
+        # Here, not at the top: the window imports this interface before its first click
+        # and must not wait for the HTTP stack (start-up).
+        from satchel.storage.download import download_to_file
+
         return await download_to_file(
             self._storage,
             lambda: self.resolve_download(attachment),
@@ -131,6 +133,8 @@ class Provider(ABC):
     async def open_file(self, attachment: Attachment, headers: dict[str, str]) -> httpx.Response:
         """A streamed answer holding the file, asked with `headers` (Range); the caller
         closes it. By default a freshly resolved link, fetched by the clean storage client."""
+        from satchel.storage.client import open_storage_get
+
         link = await self.resolve_download(attachment)
         return await open_storage_get(self._storage, link.url, headers)
 
