@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +134,8 @@ class Desktop:
     demo: DemoAccounts
     queue: TransferQueue | None = None
     journal: Journal | None = None
+    #: Pasted images written before this are from an earlier run (see sweep_leftovers).
+    started: float = field(default_factory=time.time)
 
     def attach_transfers(self) -> None:
         """The queue and its journal; imported and made once the window shows (they bring
@@ -160,6 +162,16 @@ class Desktop:
         self.sign_in_from_environment()
         assert self.queue is not None
         await self.queue.restore()
+        await self.sweep_leftovers()
+
+    async def sweep_leftovers(self) -> None:
+        """Pasted images no queued upload needs, drag-out copies a day old; off the loop."""
+        from satchel.transfers.leftovers import sweep_drag_out, sweep_pasted
+
+        assert self.queue is not None
+        in_use = [item.local_path for item in self.queue]
+        await asyncio.to_thread(sweep_pasted, paths.pasted_dir(), in_use, self.started)
+        await asyncio.to_thread(sweep_drag_out, paths.drag_out_dir())
 
     def sign_in_from_environment(self) -> None:
         """SATCHEL_URL and SATCHEL_SECRET (machines without a keyring, kiosks, the bundle's

@@ -31,6 +31,16 @@ def cache_dir() -> Path:
     return _override("SATCHEL_CACHE_DIR") or Path(platformdirs.user_cache_dir(APP_NAME))
 
 
+def pasted_dir() -> Path:
+    """Images pasted onto cards, kept until their upload has landed or left the queue."""
+    return data_dir() / "pasted"
+
+
+def drag_out_dir() -> Path:
+    """What drags to a file manager fetch, one folder per drag; swept when a day old."""
+    return cache_dir() / "drag-out"
+
+
 def log_dir() -> Path:
     return _override("SATCHEL_LOG_DIR") or Path(platformdirs.user_log_dir(APP_NAME))
 

@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from satchel import paths
 from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import SessionSecretStore
-from satchel.domain.model import Account
+from satchel.domain.model import Account, Attachment
 from satchel.main import app_icon
 from satchel.models.task_runner import TaskRunner
 from satchel.storage.content_cache import ContentCache
@@ -78,7 +78,7 @@ def _names_now(rig: WindowRig, path: tuple[str, ...] = (BOARD, LIST, CARD)) -> s
 
 @pytest.mark.asyncio
 async def test_edit_paste_on_a_preview_uploads_the_clipboards_image_as_a_png(
-    queue_rig: WindowRig,
+    queue_rig: WindowRig, tmp_path: Path
 ) -> None:
     rig = queue_rig
     await rig.expand(*HERO_CARD)
@@ -96,11 +96,39 @@ async def test_edit_paste_on_a_preview_uploads_the_clipboards_image_as_a_png(
         lambda: any(PASTED.match(n) for n in _names_now(rig, HERO_CARD)), 30, "pasted image"
     )
 
-    (staged,) = (paths.data_dir() / "pasted").glob("*/*.png")
-    assert PASTED.match(staged.name)
-    written = QImage(str(staged))
+    # What landed is the clipboard's image; the copy Satchel wrote to send it is gone.
+    card = rig.find(*HERO_CARD)
+    proxy = rig.window.proxy
+    (landed,) = (
+        proxy.index(r, 0, card)
+        for r in range(proxy.rowCount(card))
+        if PASTED.match(proxy.index(r, 0, card).data())
+    )
+    account, attachment = rig.window.selection.at(landed)
+    assert account is not None and isinstance(attachment, Attachment)
+    fetched = await rig.workspace.provider(account).download(attachment, tmp_path / "landed.png")
+    written = QImage(str(fetched))
     assert (written.width(), written.height()) == (40, 30)
     assert written.pixelColor(5, 5) == QColor("#d03030")
+    await wait_until(lambda: not any(paths.pasted_dir().iterdir()), 10, "the pasted copy gone")
+
+
+@pytest.mark.asyncio
+async def test_a_pasted_image_removed_from_the_queue_is_deleted(queue_rig: WindowRig) -> None:
+    rig = queue_rig
+    queue = rig.window.transfers.queue  # type: ignore[union-attr]
+    await queue.pause_all()  # it stays queued, never sent
+    await rig.expand(*HERO_CARD)
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3050d0"))
+    QGuiApplication.clipboard().setImage(image)
+    rig.select(rig.find(*HERO_CARD))
+    rig.window.paste_files()
+    await wait_until(lambda: len(queue) == 1, what="the paste queued")
+    (item,) = queue
+    assert item.local_path.exists() and item.state is State.QUEUED
+    assert await queue.remove(item)
+    assert not item.local_path.parent.exists()
 
 
 @pytest.mark.asyncio

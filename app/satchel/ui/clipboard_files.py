@@ -1,9 +1,10 @@
 """What Ctrl+V can attach: the clipboard's files, or its image saved as a PNG.
 
 A screenshot tool or a browser's "Copy image" puts pixels on the clipboard, not a file:
-those are written once to a folder of their own under the data dir, named as people
+those are written once to a folder of their own (`paths.pasted_dir()`), named as people
 expect (`Pasted image 2026-12-02 14.05.09.png`), and the queue uploads that file (it stays
-until then, so a paste survives a restart like any queued upload).
+until then, so a paste survives a restart like any queued upload; then
+`transfers.leftovers` removes it).
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QImage
 
-PASTED_DIR = "pasted"
-
 
 def pasted_image_name(moment: datetime) -> str:
     return f"Pasted image {moment:%Y-%m-%d %H.%M.%S}.png"
 
 
-def files_to_attach(mime: QMimeData, data_dir: Path, moment: datetime | None = None) -> list[Path]:
+def files_to_attach(
+    mime: QMimeData, pasted_dir: Path, moment: datetime | None = None
+) -> list[Path]:
     """Local files named on the clipboard (copied in a file manager), else its image
     written as a PNG; empty when it holds neither."""
     files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
@@ -35,7 +36,7 @@ def files_to_attach(mime: QMimeData, data_dir: Path, moment: datetime | None = N
         image = QImage(image)
     if image.isNull():
         return []
-    folder = data_dir / PASTED_DIR / uuid.uuid4().hex  # one folder each: the name stays exact
+    folder = pasted_dir / uuid.uuid4().hex  # one folder each: the name stays exact
     folder.mkdir(parents=True)
     path = folder / pasted_image_name(moment or datetime.now())
     if not image.save(str(path), "PNG"):  # type: ignore[call-overload]

@@ -27,10 +27,6 @@ if TYPE_CHECKING:  # loaded after the window shows
     from satchel.ui.transfer_commands import TransferCommands
 
 
-#: Under the cache dir: what drags out fetch, one folder per drag (the target copies it).
-DRAG_OUT_DIR = "drag-out"
-
-
 class UploadCommands(QObject):
     def __init__(
         self,
@@ -97,7 +93,7 @@ class UploadCommands(QObject):
             self._status.showMessage("Select a card (or one of its files) to paste into.", 6000)
             return
         try:
-            files = files_to_attach(QGuiApplication.clipboard().mimeData(), paths.data_dir())
+            files = files_to_attach(QGuiApplication.clipboard().mimeData(), paths.pasted_dir())
         except OSError as error:
             self._status.showMessage(str(error), 8000)
             return
@@ -130,7 +126,7 @@ class UploadCommands(QObject):
 
         assert self.transfers is not None
         queue = self.transfers.queue
-        staging = paths.cache_dir() / DRAG_OUT_DIR / uuid.uuid4().hex
+        staging = paths.drag_out_dir() / uuid.uuid4().hex  # the target copies it
         if isinstance(node, Attachment):
             items = [await queue.enqueue_download(account, node, staging)]
             handed = [items[0].local_path]

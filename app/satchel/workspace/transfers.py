@@ -1,13 +1,15 @@
-"""The transfer queue of a workspace: providers through the workspace, and every upload
-that lands published as "this card's attachments changed"."""
+"""The transfer queue of a workspace: providers through the workspace, every upload that
+lands published as "this card's attachments changed", pasted images removed once sent."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from satchel import paths
 from satchel.transfers.events import TransferListener
 from satchel.transfers.items import Direction, State, TransferItem
 from satchel.transfers.journal import Journal
+from satchel.transfers.leftovers import PastedFileCleaner
 from satchel.transfers.queue import TransferQueue
 from satchel.workspace.space import Workspace
 
@@ -24,4 +26,5 @@ class LandedUploads(TransferListener):
 def open_queue(workspace: Workspace, journal: Journal, **options: Any) -> TransferQueue:
     queue = TransferQueue(journal, workspace.provider, **options)
     queue.add_listener(LandedUploads(workspace))
+    queue.add_listener(PastedFileCleaner(paths.pasted_dir(), lambda: queue))
     return queue
