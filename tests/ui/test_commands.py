@@ -308,14 +308,20 @@ async def copy_permanent_link(c: Context) -> None:
 
 
 async def toggle_transfers(c: Context) -> None:
-    await focus(c.window.tree)
+    """Shown with the keyboard in it; from there, hidden with the keyboard on the tree."""
     dock = c.window.transfers_dock
-    shown = dock.isVisible()
-    await c.do()
-    await wait_until(lambda: dock.isVisible() != shown, 10, "the Transfers panel to toggle")
+    dock.hide()
     await focus(c.window.tree)
     await c.do()
-    await wait_until(lambda: dock.isVisible() == shown, 10, "the Transfers panel to come back")
+    await wait_until(lambda: dock.isVisible(), 10, "the Transfers panel to show")
+    await wait_until(
+        lambda: (w := QApplication.focusWidget()) is not None and dock.isAncestorOf(w),
+        10,
+        "its focus",
+    )
+    await c.do()
+    await wait_until(lambda: not dock.isVisible(), 10, "the Transfers panel to go")
+    await wait_until(lambda: QApplication.focusWidget() is c.window.tree, 10, "the tree's focus")
 
 
 async def show_archived(c: Context) -> None:
@@ -356,11 +362,11 @@ README_KEYS = {
     "Space": "preview", "Enter": "open", "F5": "refresh", "Ctrl+F": "find",
     "Ctrl+S": "save_as", "Ctrl+U": "upload_files", "Ctrl+V": "paste",
     "Ctrl+Shift+D": "download_all",
-    "Delete": "delete", "Ctrl+N": "add_account", "Ctrl+Q": "quit",
+    "Delete": "delete", "Ctrl+N": "add_account", "Ctrl+Q": "quit", "Ctrl+C": "copy_link",
+    "Ctrl+T": "toggle_transfers",
 }  # fmt: skip
 OTHER_KEYS = {
-    "Return": "open", "Ctrl+C": "copy_link", "Ctrl+Shift+C": "copy_permanent_link",
-    "Ctrl+T": "toggle_transfers",
+    "Return": "open", "Ctrl+Shift+C": "copy_permanent_link",
     "Ctrl+Shift+S": "save_as",  # Linux's own Save As key, which once clashed with Download All
 }  # fmt: skip
 TOOLBAR = ["add_account", "refresh", "upload_files", "preview", "open", "save_as", "copy_link"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -193,7 +194,7 @@ class MainWindow(QMainWindow):
         a.show_archived.setChecked(settings.SHOW_CLOSED.get(settings.open_settings()))
         self.workspace.set_show_closed(a.show_archived.isChecked())
         a.show_archived.toggled.connect(self._on_show_archived_toggled)
-        a.toggle_transfers.toggled.connect(self.transfers_dock.setVisible)
+        a.toggle_transfers.triggered.connect(self._on_toggle_transfers_triggered)
         self.transfers_dock.visibilityChanged.connect(a.toggle_transfers.setChecked)
         a.upload_files.triggered.connect(self.uploads.upload_files)
         a.paste.triggered.connect(self.uploads.paste_files)
@@ -321,6 +322,19 @@ class MainWindow(QMainWindow):
             self.tree.setExpanded(proxy_index, not self.tree.isExpanded(proxy_index))
 
     # --- commands ----------------------------------------------------------------------------
+
+    def _on_toggle_transfers_triggered(self) -> None:
+        """Ctrl+T takes the keyboard to the Transfers panel (showing it if hidden); from
+        inside the panel it hides it, and the keyboard goes back to the tree."""
+        dock, focus = self.transfers_dock, QApplication.focusWidget()
+        if dock.isVisible() and focus is not None and dock.isAncestorOf(focus):
+            dock.hide()
+            self.tree.setFocus()
+        else:
+            dock.show()
+            dock.raise_()
+            dock.widget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.actions_.toggle_transfers.setChecked(dock.isVisible())
 
     def refresh(self) -> None:
         index = self.selection.source(self.tree.currentIndex())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -83,6 +83,7 @@ class TransfersPanel(QWidget):
         described(
             self.view, "Transfers", "Uploads and downloads with their step, progress and speed"
         )
+        self.setFocusProxy(self.view)  # Ctrl+T lands on the list, where Delete cancels
 
         self.summary = QLabel("No transfers. Drop files on a card to upload them.")
         self.cancel_button = described(
@@ -157,6 +158,18 @@ class TransfersPanel(QWidget):
                     f"{human_bytes(totals.speed)}/s, {human_seconds(totals.time_left)} left"
                 )
         self.summary.setText(" · ".join(parts))
+
+    def event(self, event: QEvent) -> bool:  # Qt override
+        # Delete is this panel's cancel key: claimed before the window's Delete (which
+        # deletes the tree's attachment) can take it as its shortcut.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
         if event.key() == Qt.Key.Key_Delete:
