@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from satchel.integration.entry import APP_ID, desktop_entry
+from satchel import __version__
+from satchel.integration.entry import APP_ID, HOMEPAGE, SCREENSHOTS, desktop_entry, metainfo
 
 HICOLOR = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
@@ -85,3 +86,17 @@ def test_exec_line_quotes_a_launcher_path_with_spaces() -> None:
     entry = desktop_entry(["/opt/My Apps/satchel", "-m", "x$y"])
     exec_line = next(line for line in entry.splitlines() if line.startswith("Exec="))
     assert exec_line == 'Exec="/opt/My Apps/satchel" -m "x\\\\$y" %F'
+
+
+def test_the_metainfo_screenshots_are_the_ones_the_screenshot_script_makes() -> None:
+    """Each named picture is one tests/screenshots.py writes, at the release's assets under
+    the one HOMEPAGE (packaging/README.md: made there, published there, never committed)."""
+    script = (Path(__file__).parents[1] / "screenshots.py").read_text()
+    xml = metainfo()
+    for name, _caption in SCREENSHOTS:
+        assert f'shot("{name}")' in script, name
+        assert f"<image>{HOMEPAGE}/releases/download/v{__version__}/{name}</image>" in xml
+    assert f'<url type="homepage">{HOMEPAGE}</url>' in xml
+    assert "HOMEPAGE" not in xml and "/raw/" not in xml
+    readme = (Path(__file__).parents[2] / "packaging" / "README.md").read_text()
+    assert "tests/screenshots.py" in readme and "releases/download" in readme

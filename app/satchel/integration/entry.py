@@ -9,9 +9,11 @@ from __future__ import annotations
 from satchel import __version__
 
 APP_ID = "io.github.satchel.Satchel"
-#: Where the project publishes its pages and the screenshots the metainfo names.
+#: The project's public home: the one place to change when it moves. The metainfo's homepage
+#: and bug tracker are here, and each release's screenshots are assets of that release
+#: (made by tests/screenshots.py, never committed: packaging/README.md says how).
 HOMEPAGE = "https://github.com/satchel-desktop/satchel"
-SCREENSHOT_BASE = HOMEPAGE + "/raw/main/docs/screenshots/"
+SCREENSHOT_BASE = f"{HOMEPAGE}/releases/download/v{__version__}/"
 #: The release the metainfo announces; moves with __version__.
 RELEASE_DATE = "2026-12-02"
 #: "Open with Satchel": the file types file managers offer it for (any file can be attached;
@@ -24,11 +26,13 @@ MIME_TYPES = (
     "application/vnd.oasis.opendocument.text", "video/mp4", "audio/mpeg",
     "application/octet-stream",
 )  # fmt: skip
-#: (file name, caption) of each screenshot, in the order software centres show them.
+#: (file name, caption) of each screenshot, in the order software centres show them; the
+#: names are those tests/screenshots.py writes.
 SCREENSHOTS = (
-    ("tree-and-preview.png", "Boards, lists, cards and their attachments, with a preview"),
-    ("transfers.png", "Uploads and downloads in the transfers panel"),
-    ("card-picker.png", "Choosing the card for files opened with Satchel"),
+    ("03-image-preview.png", "Boards, lists, cards and their attachments, with a preview"),
+    ("06-transfers.png", "Uploads and downloads in the transfers panel"),
+    ("07-card-picker.png", "Choosing the card for files opened with Satchel"),
+    ("09-dark-mode.png", "The same window in the system's dark scheme"),
 )
 
 
