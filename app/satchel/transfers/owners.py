@@ -21,6 +21,8 @@ from pathlib import Path
 
 import portalocker
 
+from satchel.local_files import private_folder
+
 FOLDER_NAME = "transfers.owners"
 _EXCLUSIVE_NOW = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
 
@@ -57,7 +59,7 @@ class OwnerLock:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(folder)  # its parents too (mkdir's mode leaves them open)
         self.owner = uuid.uuid4().hex
         self._path = _lock_path(folder, self.owner)
         fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
