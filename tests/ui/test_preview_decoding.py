@@ -3,6 +3,7 @@ pane, a cancelled parse stops, a damaged file is said in the pane."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,3 +220,30 @@ def test_long_text_goes_in_by_slices_and_all_of_it_arrives(
         assert pane.page is PreviewPage.TEXT  # the top is shown while the rest goes in
     assert pane.text_view.text() == text.replace("\r\n", "\n")
     assert not pane.is_decoding
+
+
+def test_no_garbage_collection_runs_on_a_worker(
+    qtbot: QtBot, pane: PreviewPane, tmp_path: Path
+) -> None:
+    # A collection on a worker would delete unreachable Qt objects there: a widget
+    # deleted off its thread leaves timers behind that crash the event loop later.
+    rows = "".join(f"{n},name {n},{n * 3}\n" for n in range(10_000))  # plenty to allocate
+    attachment, path = _file(tmp_path, "rows.csv", "text/csv", rows.encode())
+    collected_on: list[threading.Thread] = []
+
+    def note(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            collected_on.append(threading.current_thread())
+
+    gc.callbacks.append(note)
+    try:
+        for _ in range(3):
+            with qtbot.waitSignal(pane.file_shown, timeout=WAIT_MS):
+                pane.show_file(attachment, path)
+            pane.show_nothing()
+        qtbot.wait(400)  # collections resume, on this thread
+        gc.collect()
+    finally:
+        gc.callbacks.remove(note)
+    assert collected_on and set(collected_on) == {threading.main_thread()}
+    assert gc.isenabled()

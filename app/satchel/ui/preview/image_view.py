@@ -39,7 +39,7 @@ class _ImageCanvas(QWidget):
         self._scale = 1.0
         self._smooth = QImage()  # the image smoothed to the size it takes below scale 1
         self._background = Background(self)
-        self._smoothing: tuple[QSize, Ticket[QImage]] | None = None
+        self._smoothing: tuple[QSize, Ticket] | None = None
 
     def set_image(self, image: QImage, smooth: QImage | None = None) -> None:
         self._cancel_smoothing()

@@ -88,7 +88,7 @@ class PreviewPane(QWidget):
         self._attachment: Attachment | None = None
         self._page = PreviewPage.EMPTY
         self._background = Background(self)
-        self._decoding: Ticket[Any] | None = None
+        self._decoding: Ticket | None = None
 
         self.empty_view = EmptyView()
         self.loading_view = LoadingView()
