@@ -9,7 +9,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
+
+from satchel.models.read_only_table import Index, ReadOnlyTableModel
 
 #: More rows than this make a preview slow to open; the note says the rest is not shown.
 ROW_CAP = 10_000
@@ -23,7 +25,6 @@ _DELIMITERS = ",;\t|"
 #: Rows parsed between two checks whether the parse is still wanted (a worker's decode).
 _CHECK_EVERY = 500
 
-Index = QModelIndex | QPersistentModelIndex
 #: The view asks for seven roles per cell it paints: answered with plain ints, quickly.
 _SHOWN_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)})
 
@@ -134,7 +135,7 @@ def column_title(header: list[str], section: int) -> str:
     return str(section + 1)
 
 
-class CsvTableModel(QAbstractTableModel):
+class CsvTableModel(ReadOnlyTableModel):
     """Read-only rows of a CsvTable; columns as wide as the widest row."""
 
     def __init__(self, table: CsvTable | None = None, parent: Any = None) -> None:
@@ -172,12 +173,3 @@ class CsvTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             return column_title(self._header, section)
         return str(section + 1)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )

@@ -11,21 +11,19 @@ import time
 from enum import IntEnum
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
 
 from satchel.domain import units
+from satchel.models.read_only_table import Index, ReadOnlyTableModel
 from satchel.transfers.events import Totals, TransferListener
 from satchel.transfers.items import Direction, State, TransferItem
 from satchel.transfers.queue import TransferQueue
 
-Index = QModelIndex | QPersistentModelIndex
 REPAINT_MS = 500
 
 
@@ -89,7 +87,7 @@ class _Bridge(TransferListener):
         self._model.round_finished.emit(totals)
 
 
-class TransferListModel(QAbstractTableModel):
+class TransferListModel(ReadOnlyTableModel):
     #: The whole queue's progress, on the repaint timer and on every change.
     totals_changed = Signal(object)  # Totals
     #: Everything queued since the queue was last idle is finished.
@@ -122,15 +120,6 @@ class TransferListModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return _HEADERS[TransferColumn(section)]
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self.queue):

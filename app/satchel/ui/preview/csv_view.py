@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView, QWidget
 
 from satchel.models.csv_table import CsvTable, CsvTableModel, column_title
 from satchel.ui.accessible import described
-from satchel.ui.preview.viewer_controls import NoteLabel
+from satchel.ui.preview.viewer_controls import NoteLabel, toolbar_over
 
 #: Columns are sized to their content, up to this width (long cells keep a tooltip).
 MAX_COLUMN_WIDTH = 320
@@ -55,12 +55,7 @@ class CsvView(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.note)
-        layout.addWidget(self.table, 1)
-        self.setFocusProxy(self.table)
+        toolbar_over(self, self.note, self.table)
 
     def show_table(self, table: CsvTable, note: str | None = None) -> None:
         self.model.set_table(table)

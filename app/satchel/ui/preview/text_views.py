@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextBrowser, QWidget
 
 from satchel.domain.addresses import OPENABLE_SCHEMES
 from satchel.ui.accessible import described
-from satchel.ui.preview.viewer_controls import NoteLabel
+from satchel.ui.preview.viewer_controls import NoteLabel, toolbar_over
 
 #: Room between the pane's edge and the text, in pixels.
 TEXT_MARGIN = 10
@@ -18,14 +18,6 @@ SLICE_CHARS = 16 * 1024
 _READ_ONLY_FLAGS = (
     Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 )
-
-
-def _column(parent: QWidget, note: NoteLabel, body: QWidget) -> None:
-    layout = QVBoxLayout(parent)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
-    layout.addWidget(note)
-    layout.addWidget(body, 1)
 
 
 class TextView(QWidget):
@@ -55,8 +47,7 @@ class TextView(QWidget):
         self._at = 0
         self._fill_timer = QTimer(self, interval=0)
         self._fill_timer.timeout.connect(self._on_fill_timer_timeout)
-        _column(self, self.note, self.editor)
-        self.setFocusProxy(self.editor)
+        toolbar_over(self, self.note, self.editor)
 
     def show_text(self, text: str, *, monospace: bool, note: str | None = None) -> None:
         if monospace:
@@ -128,8 +119,7 @@ class MarkdownView(QWidget):
         self.browser.setFrameShape(QFrame.Shape.NoFrame)
         self.browser.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
-        _column(self, self.note, self.browser)
-        self.setFocusProxy(self.browser)
+        toolbar_over(self, self.note, self.browser)
 
     def show_markdown(self, text: str, note: str | None = None) -> None:
         features = (

@@ -48,12 +48,16 @@ def tool_button(action: QAction, parent: QWidget) -> QToolButton:
     return button
 
 
-def toolbar_over(viewer: QWidget, bar: QLayout, content: QWidget) -> None:
-    """Lay a viewer out as its tool bar above its content, edge to edge."""
+def toolbar_over(viewer: QWidget, bar: QLayout | QWidget, content: QWidget) -> None:
+    """Lay a viewer out as its tool bar (or note) above its content, edge to edge; the
+    content takes the keyboard focus."""
     layout = QVBoxLayout(viewer)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(0)
-    layout.addLayout(bar)
+    if isinstance(bar, QLayout):
+        layout.addLayout(bar)
+    else:
+        layout.addWidget(bar)
     layout.addWidget(content, 1)
     viewer.setFocusProxy(content)
 
