@@ -69,6 +69,8 @@ class AttachmentCommands(QObject):
         self.preview_limit = settings.PREVIEW_MAX_MB.default * 1_000_000
         self._preview_task: asyncio.Task[Path] | None = None
         self._previewing: tuple[str, Attachment] | None = None
+        #: The file "Preview anyway" fetched outside the cache, deleted when left.
+        self._uncached: Path | None = None
         pane.cancel_requested.connect(self.cancel_preview)
         pane.retry_requested.connect(self._on_pane_retry_requested)
         pane.open_requested.connect(self._on_pane_open_requested)
@@ -85,6 +87,7 @@ class AttachmentCommands(QObject):
         """Fetch what the preview needs: nothing for kinds the pane cannot show, nothing
         past `preview_limit` until the person asks with "Preview anyway" (`anyway`)."""
         self.cancel_preview()
+        self._let_go_uncached()
         self._previewing = (account, attachment)
         if attachment.is_link or attachment.size is None:
             self._pane.show_facts(attachment)
@@ -102,13 +105,31 @@ class AttachmentCommands(QObject):
             )
             return
         self._pane.show_loading(attachment)
+        if attachment.size > self.preview_limit:  # past the cache's business: see fetch_uncached
+            fetch = self._content.fetch_uncached(account, attachment, self._pane.set_progress)
+            on_done = self._on_uncached_fetched
+        else:
+            fetch = self._content.fetch(account, attachment, self._pane.set_progress)
+            on_done = self._on_fetched
         self._preview_task = self._runner.run(
-            self._content.fetch(account, attachment, self._pane.set_progress),
+            fetch,
             f"Fetching {attachment.name}",
-            on_done=lambda path: self._pane.show_file(attachment, path),
+            on_done=lambda path: on_done(attachment, path),
             on_error=lambda error: self._on_preview_failed(account, attachment, error),
         )
         self._show_placeholder()
+
+    def _on_fetched(self, attachment: Attachment, path: Path) -> None:
+        self._pane.show_file(attachment, path)
+
+    def _on_uncached_fetched(self, attachment: Attachment, path: Path) -> None:
+        self._uncached = path
+        self._pane.show_file(attachment, path)
+
+    def _let_go_uncached(self) -> None:
+        path, self._uncached = self._uncached, None
+        if path is not None:
+            self._content.let_go(path)
 
     def cancel_preview(self) -> None:
         task, self._preview_task = self._preview_task, None
@@ -121,6 +142,7 @@ class AttachmentCommands(QObject):
         self.cancel_preview()
         self._previewing = None
         self._pane.show_nothing()
+        self._let_go_uncached()
 
     def _on_preview_failed(self, account: str, attachment: Attachment, error: SatchelError) -> bool:
         self._pane.show_error(attachment, error.message)

@@ -5,12 +5,15 @@ account and an attachment; the provider behind them never leaves this layer. No 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from satchel.domain.errors import UsageError
+from satchel.domain.file_names import safe_file_name, shortened
 from satchel.domain.model import Attachment, Preview
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.local_files import private_folder
@@ -39,6 +42,9 @@ class ContentService:
         self.cache = cache
         #: Where the service's previews of attachments are kept (thumbnails).
         self.previews = previews
+        #: Files fetched past the preview limit ("Preview anyway"), each until let go.
+        self.uncached = previews.with_name("preview-anyway")
+        self._uncached_in_use: set[Path] = set()
 
     async def fetch(
         self, account: str, attachment: Attachment, progress: ProgressCallback = no_progress
@@ -46,6 +52,39 @@ class ContentService:
         """The attachment's content as a local file, downloaded only when not cached yet."""
         provider = self.workspace.provider(account)
         return await self.cache.fetch(provider, account, attachment, progress)
+
+    async def fetch_uncached(
+        self, account: str, attachment: Attachment, progress: ProgressCallback = no_progress
+    ) -> Path:
+        """The attachment's content in a temporary file of its own, never in the content
+        cache: a file past the preview limit would push the cache past its cap (and
+        evict everything else). `let_go` deletes it once the preview moves on."""
+        provider = self.workspace.provider(account)
+        self._forget_uncached_leftovers()
+        private_folder(self.uncached)
+        name = shortened(safe_file_name(attachment.local_name, fallback="file"), 120)
+        dest = self.uncached / f"{uuid.uuid4().hex[:12]}-{name}"
+        self._uncached_in_use.add(dest)
+        try:
+            return await provider.download(attachment, dest, progress=progress)
+        except BaseException:
+            self.let_go(dest)
+            raise
+
+    def let_go(self, path: Path) -> None:
+        """Delete a file `fetch_uncached` made (anything else is left alone)."""
+        if path.parent == self.uncached:
+            self._uncached_in_use.discard(path)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+    def _forget_uncached_leftovers(self) -> None:
+        """Files an earlier run (or a crash) left, and previews nobody let go of."""
+        with contextlib.suppress(OSError):
+            for leftover in self.uncached.iterdir():
+                if leftover not in self._uncached_in_use:
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
 
     async def fetch_preview(self, account: str, attachment: Attachment, preview: Preview) -> Path:
         """The service's preview of the attachment on disk (fetched once, kept across runs)."""
