@@ -100,13 +100,12 @@ class BoardTreeModel(TreeRowsModel):
 
     def index(self, row: int, column: int, parent: Index = _INVALID) -> QModelIndex:
         node = self._nodes.get(parent.internalId())
-        if (
-            node is not None
-            and 0 <= row < len(node.children)
-            and 0 <= column < _COLUMNS
-            and parent.column() <= 0
-        ):
+        if node is None or not 0 <= column < _COLUMNS or parent.column() > 0 or row < 0:
+            return QModelIndex()
+        if row < node.visible:
             return self.createIndex(row, column, node.children[row].id)
+        if row == node.visible and node.more is not None:  # "Show more" after the pages
+            return self.createIndex(row, column, node.more.id)
         return QModelIndex()
 
     def parent(self, child: Index = _INVALID) -> QModelIndex:  # type: ignore[override]
@@ -120,7 +119,7 @@ class BoardTreeModel(TreeRowsModel):
         node = self._nodes.get(parent.internalId())
         if node is None or parent.column() > 0:
             return 0
-        return len(node.children)
+        return node.visible + (node.more is not None)
 
     def columnCount(self, parent: Index = _INVALID) -> int:
         return _COLUMNS
@@ -309,16 +308,21 @@ class BoardTreeModel(TreeRowsModel):
     def children_arrived(self, node: TreeNode, items: list[Node]) -> None:
         self._put_children(node, items)
         node.state, node.error = LoadState.LOADED, None
-        self.loaded.emit(self._index_of(node))
+        if self._exposed(node):  # not past a list's shown pages
+            self.loaded.emit(self._index_of(node))
 
     def fetch_failed_at(self, node: TreeNode, error: SatchelError) -> None:
-        self.fetch_failed.emit(self._index_of(node), error)
+        if self._exposed(node):
+            self.fetch_failed.emit(self._index_of(node), error)
 
     def account_refused(self, account: str, *, tell: bool) -> None:
         self._sign_out(account, tell=tell)
 
     def walk_progressed(self, done: int, total: int) -> None:
         self.crawl_progress.emit(done, total)
+
+    def _rows_made(self, node_id: int, made: list[TreeNode], *, finished: bool) -> None:
+        self._loader.rows_made(node_id, made, finished=finished)
 
     # --- helpers ------------------------------------------------------------------------------
 

@@ -140,8 +140,8 @@ class TreeFilterModel(QSortFilterProxyModel):
         if tree is None:
             return True
         parent = tree.get(source_parent.internalId())
-        if parent is None or source_row >= len(parent.children):
-            return True
+        if parent is None or source_row >= parent.visible:
+            return True  # "Show more" after a long list's pages: shown with its list
         node = parent.children[source_row]
         if node.is_status:
             return True  # loading and failure rows show whenever their parent does
@@ -290,6 +290,9 @@ class TreeFilterModel(QSortFilterProxyModel):
         if not self._text or self._tree is None or list(roles) == _RECHECK_ROLES:
             return
         parent = self._tree.get(top.parent().internalId())
+        if parent is not None and top.row() >= parent.visible:
+            self._debounce.start()  # "Show more": rows made behind it may match
+            return
         for node in parent.children[top.row() : bottom.row() + 1] if parent else []:
             if node.is_status:
                 continue

@@ -143,6 +143,11 @@ class TreeLoader:
         )
         task.add_done_callback(lambda _task: self._fetch_ended())
 
+    def rows_made(self, node_id: int, made: list[TreeNode], *, finished: bool) -> None:
+        """Children of a node fetched earlier became rows: walks that went there go on."""
+        self._walk.rows_made(node_id, made, finished)
+        self.pump()
+
     def _on_count(self, node_id: int, done: int, about: int | None) -> None:
         node = self._tree.get(node_id)
         if node is not None and node.state is LoadState.LOADING:

@@ -25,10 +25,12 @@ from satchel.models.tree_roles import (
     icon_name,
     local_time,
     modified_at,
+    more_text,
     type_text,
 )
 
 Item = Account | Node
+_STATUS_KINDS = frozenset({RowKind.LOADING, RowKind.FAILURE, RowKind.MORE})
 
 
 class LoadState(StrEnum):
@@ -62,12 +64,19 @@ class TreeNode:
     container: bool = True
     #: How far a long fetch got ("1,000 of about 5,000 cards"), shown while it runs.
     progress: str | None = None
+    #: How many of the children views see: all, or the first pages of a long list.
+    visible: int = 0
+    #: The "Show more" row after those pages (row `visible`); None when all are shown.
+    more: TreeNode | None = None
+    #: Children fetched but not made into rows yet (position, item): a few each turn.
+    unmade: deque[tuple[int, Node]] | None = None
     _texts: tuple[str, str, str, str] | None = None
     _folded: str | None = None
 
     @property
     def is_status(self) -> bool:
-        return self.kind is RowKind.LOADING or self.kind is RowKind.FAILURE
+        """A row that stands for no item: loading, failure, or "Show more"."""
+        return self.kind in _STATUS_KINDS
 
     @property
     def domain_id(self) -> str | None:
@@ -88,6 +97,9 @@ class TreeNode:
             return LOADING_TEXT
         if self.kind is RowKind.FAILURE:
             return self.error_message() or "Could not load."
+        if self.kind is RowKind.MORE and self.parent is not None:
+            above = self.parent
+            return more_text(len(above.children) - above.visible + len(above.unmade or ()))
         if isinstance(self.item, Account):
             return self.item.name + account_suffix(self.item, signed_out=self.signed_out)
         return "" if self.item is None else self.item.name
@@ -198,6 +210,8 @@ class NodeTree:
         """Take rows first..last (inclusive) out, forgetting them and all they hold."""
         for node in parent.children[first : last + 1]:
             for gone in walk(node):
+                if gone.more is not None:
+                    self.forget(gone.more)
                 del self._nodes[gone.id]
                 key = (gone.account, gone.domain_id or "")
                 if self._by_domain.get(key) == gone.id:
@@ -206,6 +220,10 @@ class NodeTree:
         del parent.children[first : last + 1]
         self.renumber(parent, first)
         self.version += 1
+
+    def forget(self, node: TreeNode) -> None:
+        """A row that is no child of its parent (a "Show more" row) is gone."""
+        self._nodes.pop(node.id, None)
 
     def transplant(self, source: TreeNode, target: TreeNode) -> None:
         """`target` (a status row) becomes `source`, which was made but never inserted.
@@ -253,13 +271,10 @@ class WalkQueue:
         self._queue: deque[tuple[int, str]] = deque()
         self._waiting: dict[int, str] = {}  # fetched by someone else: go on below afterwards
         self._started: set[tuple[int, str]] = set()  # walks asked for since the last restart
+        self._after_rows: dict[int, str] = {}  # walked nodes whose children are still being made
         self.running = 0
         self.done = 0
         self.total = 0
-
-    @property
-    def idle(self) -> bool:
-        return not self._queue and not self.running
 
     @property
     def queued(self) -> bool:
@@ -275,9 +290,28 @@ class WalkQueue:
         self._queue.append((node.id, mode))
         self.total += 1
 
+    @property
+    def idle(self) -> bool:
+        return not self._queue and not self.running and not self._after_rows
+
     def add_below(self, node: TreeNode, mode: str) -> None:
-        """The node's children are in: walk on into them."""
-        for child in node.children:
+        """The node's children are in: walk on into them (and those still to be made)."""
+        self.add_made(node.children, mode)
+        if node.unmade and node.id not in self._after_rows:
+            self._after_rows[node.id] = mode
+            self.total += 1  # done when the last of them are made
+
+    def rows_made(self, node_id: int, made: list[TreeNode], finished: bool) -> None:
+        """More children of the node became rows (`finished`: the last of them, or it was
+        removed or fetched again): walk into them if it was walked."""
+        walked = self._after_rows
+        mode = walked.pop(node_id, None) if finished else walked.get(node_id)
+        if mode is not None:
+            self.add_made(made, mode)
+            self.done += finished
+
+    def add_made(self, children: list[TreeNode], mode: str) -> None:
+        for child in children:
             if not child.container:
                 continue
             if mode == LOAD and child.state is not LoadState.FAILED:

@@ -53,6 +53,8 @@ class RowKind(StrEnum):
     LOADING = "loading"
     #: The one child row of a node whose children could not be fetched; it offers a retry.
     FAILURE = "failure"
+    #: The last row of a long list showing a page of it: activating it shows the next page.
+    MORE = "more"
 
 
 CONTAINERS = frozenset({RowKind.ACCOUNT, RowKind.BOARD, RowKind.LIST, RowKind.CARD})
@@ -68,6 +70,11 @@ def count_text(done: int, about: int | None, noun: str = "cards") -> str:
     if about is None or about <= done:
         return f"{done:,} {noun} so far"
     return f"{done:,} of about {about:,} {noun}"
+
+
+def more_text(hidden: int) -> str:
+    """The row after a page of a long list."""
+    return f"Show more ({hidden:,} not shown yet)"
 
 
 def account_suffix(account: Account, *, signed_out: bool, now: datetime | None = None) -> str:
@@ -127,6 +134,8 @@ def icon_name(kind: RowKind, item: object, *, signed_out: bool = False) -> str:
         return "warning"
     if kind is RowKind.LOADING:
         return "loading"
+    if kind is RowKind.MORE:
+        return "list"
     if not isinstance(item, Attachment):
         return kind.value
     if item.is_link:

@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
 
     def _open_index(self, proxy_index: QModelIndex) -> None:
         index = self.selection.source(proxy_index)
-        if not index.isValid():
+        if not index.isValid() or self.model.show_more(index):  # a long list's next page
             return
         if self.model.is_failure_row(index):
             self.model.retry(index.parent())
