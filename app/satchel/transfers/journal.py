@@ -132,6 +132,35 @@ def _item(row: sqlite3.Row) -> TransferItem:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Attributes of one item to write, as they were when the change was made (a write
+    that waits for a group commit must not pick up what the item became since)."""
+
+    item_id: int
+    values: tuple[tuple[str, object], ...]
+    state: str
+    step: str
+    note: str | None
+    #: A change of state or step (or a note) is also an event.
+    event: bool
+
+    @classmethod
+    def of(cls, item: TransferItem, fields: Iterable[str], note: str | None = None) -> Change:
+        fields = tuple(fields)
+        unknown = set(fields) - set(_COLUMNS)
+        if unknown:
+            raise ValueError(f"not journalled: {sorted(unknown)}")
+        return cls(
+            item_id=item.id,
+            values=tuple((f, _to_db(f, getattr(item, f))) for f in fields),
+            state=item.state.value,
+            step=item.step.value,
+            note=note,
+            event="state" in fields or "step" in fields or bool(note),
+        )
+
+
 #: SQLite's "database or disk is full".
 _SQLITE_FULL = 13
 
@@ -215,23 +244,25 @@ class Journal:
         durable: bool = False,
     ) -> None:
         """Write these attributes of `item`; a change of state or step is also an event."""
-        fields = tuple(fields)
-        unknown = set(fields) - set(_COLUMNS)
-        if unknown:
-            raise ValueError(f"not journalled: {sorted(unknown)}")
+        self.save_many([Change.of(item, fields, note)], durable=durable)
+
+    def save_many(self, changes: Sequence[Change], *, durable: bool = False) -> None:
+        """Write changes in one transaction, in their order (a group commit: one commit, and
+        at most one flush to disk, for changes that several transfers made meanwhile)."""
         now = time.time()
-        assignments = ", ".join(f"{f} = ?" for f in fields)
-        values = [_to_db(f, getattr(item, f)) for f in fields]
         with self._transaction(durable=durable) as db:
-            db.execute(
-                f"UPDATE items SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
-                (*values, now, item.id),
-            )
-            if "state" in fields or "step" in fields or note:
+            for change in changes:
+                assignments = ", ".join(f"{name} = ?" for name, _value in change.values)
                 db.execute(
-                    "INSERT INTO events (item_id, at, state, step, note) VALUES (?, ?, ?, ?, ?)",
-                    (item.id, now, item.state.value, item.step.value, note),
+                    f"UPDATE items SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
+                    (*(value for _name, value in change.values), now, change.item_id),
                 )
+                if change.event:
+                    db.execute(
+                        "INSERT INTO events (item_id, at, state, step, note)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (change.item_id, now, change.state, change.step, change.note),
+                    )
 
     def get(self, item_id: int) -> TransferItem | None:
         with self._lock:

@@ -235,7 +235,8 @@ class TransferQueue:
     async def _drive(self, item: TransferItem) -> None:
         try:
             item.state = State.ACTIVE
-            await self._commit(item, ("state", "owner"))
+            # Not waited for: after a crash, an item still "queued" is resumed all the same.
+            await self._commit(item, ("state", "owner"), wait=False)
             await self._driver.run(item)
         except asyncio.CancelledError:
             why = self._interrupts.pop(item.id, _Interrupt.CLOSE)
@@ -270,8 +271,9 @@ class TransferQueue:
         *,
         note: str | None = None,
         durable: bool = False,
+        wait: bool = True,
     ) -> None:
-        await self._journal.save(item, fields, note=note, durable=durable)
+        await self._journal.save(item, fields, note=note, durable=durable, wait=wait)
         self._list.changed(item)
 
     def _spawn(self, work: Awaitable[Any]) -> None:
@@ -394,5 +396,5 @@ class TransferQueue:
         if running:
             await asyncio.wait(running)
         await self._driver.aclose()
-        await asyncio.get_running_loop().run_in_executor(None, self._journal.close)
+        await self._journal.aclose()
         self._lock.close()

@@ -23,7 +23,8 @@ ProviderSource = Callable[[str], Provider]
 
 
 class Commit(Protocol):
-    """Journal these attributes of the item, and tell the views; see Journal.save."""
+    """Journal these attributes of the item, and tell the views; see Journal.save, and
+    AsyncJournal for `wait=False`."""
 
     def __call__(
         self,
@@ -32,6 +33,7 @@ class Commit(Protocol):
         *,
         note: str | None = None,
         durable: bool = False,
+        wait: bool = True,
     ) -> Awaitable[None]: ...
 
 

@@ -1,10 +1,12 @@
 """One upload, step by step, from wherever its journal says it is, to a linked attachment.
 
-create → send → confirm → link, each step journalled before the next one runs. The
-attachment's id is journalled (durably) as soon as step 1 returns, so whatever
+create → send → confirm → link, each step journalled as it ends. The attachment's id
+is journalled (durably, and waited for) as soon as step 1 returns, so whatever
 happens later, Satchel either links that attachment or deletes it; it never makes a
 second one while the first may still be linked. Restarting from step 1 always deletes
-the previous attachment first (step DISCARD).
+the previous attachment first (step DISCARD). The link goes out only once the journal
+says LINK; the CONFIRM record before it is not waited for (see AsyncJournal): losing
+it to a crash only means sending again.
 
 Failures the runner cannot fix propagate; the queue records them and cleans up.
 """
@@ -146,7 +148,11 @@ class UploadRun:
         item.location = stored.location
         item.etag = stored.etag
         item.step = Step.CONFIRM
-        await self.context.commit(item, ("location", "etag", "step"))
+        # Not waited for: lost in a crash, the upload starts over (its attachment deleted
+        # first), as it would have with the permission gone anyway. The LINK record after
+        # the confirm is waited for, and writes this one first: no link goes out while
+        # the journal still says SEND (which would delete a linked attachment).
+        await self.context.commit(item, ("location", "etag", "step"), wait=False)
 
     async def _confirm(self) -> None:
         item = self.item
