@@ -4,10 +4,12 @@ streamed GET both downloads use, and capped reads of storage answers."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.cookiejar
 import ssl
 import urllib.request
+from collections.abc import AsyncIterator
 
 import httpcore
 import httpx
@@ -129,6 +131,18 @@ def refuse_plain_http_after_https(origin: httpx.URL, target: httpx.URL) -> None:
             "Satchel does not follow that. Tell the service's administrator.",
             detail=f"redirect to {target.scheme}://{target.host}",
         )
+
+
+@contextlib.asynccontextmanager
+async def closing_answer(response: httpx.Response) -> AsyncIterator[httpx.Response]:
+    """Read a streamed storage answer: a broken connection becomes NetworkError, and the
+    answer is closed however the reading ends."""
+    try:
+        yield response
+    except httpx.TransportError as error:
+        raise storage_network_error(error) from None
+    finally:
+        await response.aclose()
 
 
 async def open_storage_get(

@@ -23,7 +23,7 @@ import httpx
 from satchel.domain.errors import IntegrityError
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.local_files import create_new, open_existing
-from satchel.storage.client import read_capped
+from satchel.storage.client import closing_answer, read_capped
 from satchel.storage.download import (
     BodyTooLong,
     declared_size,
@@ -37,7 +37,6 @@ from satchel.storage.s3_answers import (
     Operation,
     malformed_storage_answer,
     storage_error,
-    storage_network_error,
 )
 
 log = logging.getLogger(__name__)
@@ -117,12 +116,8 @@ async def fetch_resumable(
         if etag:
             headers["If-Range"] = etag
     response = await open_file(headers)
-    try:
+    async with closing_answer(response):
         return await _receive(response, partial, have, expected_size, etag, on_etag, progress)
-    except httpx.TransportError as error:
-        raise storage_network_error(error) from None
-    finally:
-        await response.aclose()
 
 
 async def _receive(
