@@ -28,6 +28,7 @@ from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import PANE_SIZE, ThumbnailCache
 from satchel.ui.plain_text import ask
 from satchel.ui.preview import PreviewPane
+from satchel.ui.preview_answers import PreviewAnswers
 from satchel.workspace.content import ContentService
 
 UrlOpener = Callable[[QUrl], bool]
@@ -76,6 +77,7 @@ class AttachmentCommands(QObject):
         pane.open_requested.connect(self._on_pane_open_requested)
         pane.open_url_requested.connect(self.open_link)
         pane.preview_requested.connect(self._on_pane_preview_requested)
+        self.answers = PreviewAnswers(self, content, runner, pane)
 
     @property
     def previewing(self) -> tuple[str, Attachment] | None:
@@ -91,6 +93,9 @@ class AttachmentCommands(QObject):
         self._previewing = (account, attachment)
         if attachment.is_link or attachment.size is None:
             self._pane.show_facts(attachment)
+            return
+        if self._content.workspace.needs_sign_in(account):  # a fetch would only fail
+            self._pane.show_sign_in(attachment, account)
             return
         kind = file_kind(attachment.local_name, attachment.content_type)
         if not anyway and kind.preview is PreviewKind.FACTS:
@@ -140,14 +145,20 @@ class AttachmentCommands(QObject):
 
     def clear_preview(self) -> None:
         self.cancel_preview()
-        self._previewing = None
+        self.forget_preview()
         self._pane.show_nothing()
+
+    def forget_preview(self) -> None:
+        """Nothing is previewed any more (the pane is told by the caller)."""
+        self._previewing = None
         self._let_go_uncached()
 
     def _on_preview_failed(self, account: str, attachment: Attachment, error: SatchelError) -> bool:
-        self._pane.show_error(attachment, error.message)
         if isinstance(error, SignInRequired):
+            self._pane.show_sign_in(attachment, account)
             self._signed_out(account)
+        else:
+            self._pane.show_error(attachment, error.message)
         return True  # shown in the pane, where the person is looking
 
     def _show_placeholder(self) -> None:

@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.tree.files_dropped.connect(self.uploads.on_tree_files_dropped)
         self.tree.drop_refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
         self.pane.setAcceptDrops(True)
+        self.pane.sign_in_requested.connect(self.accounts.sign_in_again)
         self.pane.installEventFilter(self)
 
         self.tree.preview_toggled.connect(self.toggle_preview)

@@ -117,6 +117,13 @@ class ContentService:
     def permanent_link(self, account: str, attachment: Attachment) -> str:
         return self.workspace.provider(account).permanent_link(attachment)
 
+    async def still_attached(self, account: str, attachment: Attachment) -> bool:
+        """Whether the attachment is still on its card (after "its card changed")."""
+        if not attachment.card_id:
+            return True
+        on_card = await self.workspace.provider(account).list_attachments(attachment.card_id)
+        return any(each.id == attachment.id for each in on_card)
+
     async def delete(self, account: str, attachment: Attachment) -> None:
         """Delete the attachment; its card's attachments changed (every view hears it)."""
         await self.workspace.provider(account).delete(attachment)

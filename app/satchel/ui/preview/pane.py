@@ -46,7 +46,7 @@ from satchel.ui.preview.decoding import (
 from satchel.ui.preview.facts_view import FactsView
 from satchel.ui.preview.image_view import ImageView
 from satchel.ui.preview.pdf_view import PdfLoadError, PdfView
-from satchel.ui.preview.status_views import EmptyView, ErrorView, LoadingView
+from satchel.ui.preview.status_views import EmptyView, ErrorView, LoadingView, SignInView
 from satchel.ui.preview.text_source import NotText
 from satchel.ui.preview.text_views import MarkdownView, TextView
 
@@ -66,6 +66,7 @@ class PreviewPage(StrEnum):
     MARKDOWN = "markdown"
     CSV = "csv"
     FACTS = "facts"
+    SIGN_IN = "sign_in"
 
 
 class PreviewPane(QWidget):
@@ -81,11 +82,14 @@ class PreviewPane(QWidget):
     preview_requested = Signal(object)
     #: The file `show_file` was given is on its page (or its facts say why not), all of it.
     file_shown = Signal(object)  # Attachment
+    #: "Sign in again…" for this account, from the sign-in page.
+    sign_in_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previewPane")
         self._attachment: Attachment | None = None
+        self._account: str | None = None  # the account the sign-in page asks for
         self._page = PreviewPage.EMPTY
         self._background = Background(self)
         self._decoding: Ticket | None = None
@@ -99,6 +103,7 @@ class PreviewPane(QWidget):
         self.markdown_view = MarkdownView()
         self.csv_view = CsvView()
         self.facts_view = FactsView()
+        self.sign_in_view = SignInView()
         self._stack = QStackedWidget(self)
         self._pages: dict[PreviewPage, QWidget] = {
             PreviewPage.EMPTY: self.empty_view,
@@ -111,6 +116,7 @@ class PreviewPane(QWidget):
             PreviewPage.MARKDOWN: self.markdown_view,
             PreviewPage.CSV: self.csv_view,
             PreviewPage.FACTS: self.facts_view,
+            PreviewPage.SIGN_IN: self.sign_in_view,
         }
         for widget in dict.fromkeys(self._pages.values()):
             self._stack.addWidget(widget)
@@ -121,6 +127,7 @@ class PreviewPane(QWidget):
         self.loading_view.cancel_clicked.connect(self._on_loading_cancel_clicked)
         self.text_view.filled.connect(self._on_text_view_filled)
         self.error_view.retry_clicked.connect(self.retry_requested)
+        self.sign_in_view.sign_in_clicked.connect(self._on_sign_in_view_sign_in_clicked)
         self.facts_view.open_clicked.connect(self._on_facts_open_clicked)
         self.facts_view.open_url_clicked.connect(self.open_url_requested)
         self.facts_view.preview_clicked.connect(self._on_facts_preview_clicked)
@@ -146,7 +153,22 @@ class PreviewPane(QWidget):
     def show_nothing(self) -> None:
         self._release()
         self._attachment = None
+        self.empty_view.say()
         self._show_page(PreviewPage.EMPTY)
+
+    def show_gone(self, attachment: Attachment) -> None:
+        """The attachment left its card (deleted here or elsewhere): nothing to show."""
+        self._release()
+        self._attachment = None
+        self.empty_view.say(f"“{attachment.name}” is no longer on its card.")
+        self._show_page(PreviewPage.EMPTY)
+
+    def show_sign_in(self, attachment: Attachment, account: str) -> None:
+        """The account must sign in again: a prompt instead of a load that would fail."""
+        self._release()
+        self._attachment, self._account = attachment, account
+        self.sign_in_view.show_account(attachment.name, account)
+        self._show_page(PreviewPage.SIGN_IN)
 
     def show_loading(self, attachment: Attachment) -> None:
         self._release()
@@ -293,6 +315,10 @@ class PreviewPane(QWidget):
         self.text_view.clear()
         self.markdown_view.clear()
         self.csv_view.clear()
+
+    def _on_sign_in_view_sign_in_clicked(self) -> None:
+        if self._account is not None:
+            self.sign_in_requested.emit(self._account)
 
     def _on_loading_cancel_clicked(self) -> None:
         if self._decoding is not None and self._attachment is not None:

@@ -51,12 +51,45 @@ def _wrapped_label(parent: QWidget, text: str = "") -> QLabel:
     return label
 
 
+EMPTY_TEXT = "Select an attachment to preview it"
+
+
 class EmptyView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = _wrapped_label(self, "Select an attachment to preview it")
+        self.label = _wrapped_label(self, EMPTY_TEXT)
         self.label.setEnabled(False)  # drawn in the palette's quieter colour
         _centered(self).addWidget(self.label)
+
+    def say(self, text: str = EMPTY_TEXT) -> None:
+        self.label.setText(text)
+
+
+class SignInView(QWidget):
+    """The account must sign in again before the file can be fetched: no failing load."""
+
+    sign_in_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = _wrapped_label(self)
+        self.message = _wrapped_label(self)
+        self.sign_in_button = described(
+            QPushButton("Sign in again…", self),
+            "Sign in again",
+            "Give the account a new key; the preview loads once it is accepted",
+        )
+        self.sign_in_button.clicked.connect(self.sign_in_clicked)
+        layout = _centered(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.message)
+        layout.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def show_account(self, name: str, account: str) -> None:
+        self.title.setText(f"“{name}” is on {account}, which must sign in again")
+        self.message.setText(
+            "The service no longer accepts the saved key. Sign in again and the preview loads."
+        )
 
 
 class LoadingView(QWidget):
