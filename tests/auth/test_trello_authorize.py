@@ -185,7 +185,7 @@ async def test_a_busy_port_is_a_usage_error(sandbox: SandboxInfo) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(UsageError, match=f"Port {port}"):
+        with pytest.raises(UsageError, match=f"Port {port} on this computer is in use"):
             await authorize(
                 "k" * 32, open_browser=lambda _url: True, api_url=sandbox.base_url, port=port
             )
