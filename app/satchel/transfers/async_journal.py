@@ -24,8 +24,10 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from satchel.domain.errors import DiskFull
 from satchel.transfers.items import SavedCopy, TransferItem
 from satchel.transfers.journal import Change, Journal
+from satchel.transfers.new_items import record_failure
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ class AsyncJournal:
         self._committed: asyncio.Future[None] | None = None
         #: Group commits handed to the thread and not finished yet.
         self._in_flight = 0
+        #: The last stand-in id given to an item kept while the disk was full.
+        self._stand_in = 0
         #: Sizes of the group commits so far (for tests and benchmarks).
         self.batch_sizes: list[int] = []
 
@@ -86,6 +90,19 @@ class AsyncJournal:
 
     async def insert(self, items: Sequence[TransferItem]) -> None:
         await self._call(self.journal.insert, items)
+
+    async def insert_or_keep(self, items: Sequence[TransferItem]) -> None:
+        """Insert new items; when the disk is full, keep them all the same: failed with
+        that reason (retrying them journals them, once there is room) and stand-in ids
+        below zero. None may run before it is journalled: exactly once needs its record."""
+        try:
+            await self.insert(items)
+        except DiskFull as error:
+            log.warning("%d new transfers could not be journalled: %s", len(items), error.detail)
+            for item in items:
+                self._stand_in -= 1
+                item.id = self._stand_in
+                record_failure(item, error)
 
     async def save(
         self,

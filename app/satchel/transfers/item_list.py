@@ -66,6 +66,10 @@ class ItemList:
             del self._by_id[item.id]
             self.emit("removed", row, item)
 
+    def renumber(self, item: TransferItem) -> None:
+        """The item has its journal id now (it had a stand-in one until then)."""
+        self._by_id = {i.id: i for i in self._items}
+
     def changed(self, item: TransferItem) -> None:
         if self._listeners and item in self:
             self.emit("changed", self.row_of(item), item)

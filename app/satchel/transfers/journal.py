@@ -217,10 +217,12 @@ class Journal:
     # --- items -----------------------------------------------------------------------------
 
     def insert(self, items: Sequence[TransferItem], note: str = "queued") -> None:
-        """Write new items in one transaction; each gets its id."""
+        """Write new items in one transaction; each gets its id once it is committed (a
+        failed insert leaves every item as it was)."""
         now = time.time()
         names = ", ".join(_COLUMNS)
         marks = ", ".join("?" for _ in _COLUMNS)
+        ids = []
         with self._transaction() as db:
             for item in items:
                 values = [_to_db(c, getattr(item, c)) for c in _COLUMNS]
@@ -229,11 +231,13 @@ class Journal:
                     (*values, now),
                 )
                 assert cursor.lastrowid is not None
-                item.id = cursor.lastrowid
+                ids.append(cursor.lastrowid)
                 db.execute(
                     "INSERT INTO events (item_id, at, state, step, note) VALUES (?, ?, ?, ?, ?)",
-                    (item.id, now, item.state.value, item.step.value, note),
+                    (cursor.lastrowid, now, item.state.value, item.step.value, note),
                 )
+        for item, item_id in zip(items, ids, strict=True):
+            item.id = item_id
 
     def save(
         self,

@@ -99,3 +99,12 @@ def sweep_drag_out(
         if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < limit:
             gone += _remove(folder)
     return gone
+
+
+def remove_partial_file(item: TransferItem) -> None:
+    """A download's partial file, once the item leaves the queue (a failure is only said)."""
+    if item.direction is Direction.DOWNLOAD and item.partial_path is not None:
+        try:
+            item.partial_path.unlink(missing_ok=True)
+        except OSError:
+            logger.warning("could not delete the partial file of item %d", item.id)

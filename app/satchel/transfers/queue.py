@@ -34,6 +34,7 @@ from satchel.transfers.expand import plan_downloads
 from satchel.transfers.item_list import ItemList
 from satchel.transfers.items import Direction, State, TransferItem
 from satchel.transfers.journal import Journal
+from satchel.transfers.leftovers import remove_partial_file
 from satchel.transfers.new_items import REQUEUED_FIELDS, download_items, requeue, upload_items
 from satchel.transfers.owners import FOLDER_NAME, OwnerLock, owner_alive
 from satchel.transfers.rounds import Round
@@ -178,7 +179,7 @@ class TransferQueue:
         return items
 
     async def _add(self, items: list[TransferItem]) -> None:
-        await self._journal.insert(items)
+        await self._journal.insert_or_keep(items)
         self._list.append(items)
         self._ensure_poller()
         self._round.join(items)
@@ -307,6 +308,9 @@ class TransferQueue:
         """Queue a failed or cancelled item again (the file as it is now)."""
         if item.state not in (State.FAILED, State.CANCELLED) or item.id in self._tasks:
             return
+        if item.id < 0:  # kept while the disk was full: journalled first (DiskFull again?)
+            await self._journal.insert([item])
+            self._list.renumber(item)
         if item.owner != self.owner:
             if owner_alive(self._owners_dir, item.owner):
                 return  # another running Satchel has it
@@ -346,11 +350,7 @@ class TransferQueue:
         if not items:
             return
         for item in items:
-            if item.direction is Direction.DOWNLOAD and item.partial_path is not None:
-                try:
-                    item.partial_path.unlink(missing_ok=True)
-                except OSError:
-                    log.warning("could not delete the partial file of item %d", item.id)
+            remove_partial_file(item)
         await self._journal.delete(i.id for i in items)
         self._list.remove(items)
 
