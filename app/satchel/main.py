@@ -163,6 +163,10 @@ class Desktop:
         assert self.queue is not None
         await self.queue.restore()
         await self.sweep_leftovers()
+        # What the first Add Account or "Open with" needs, loaded now rather than on the
+        # click (start-up left them out).
+        import satchel.ui.account_dialog
+        import satchel.ui.card_picker  # noqa: F401
 
     async def sweep_leftovers(self) -> None:
         """Pasted images no queued upload needs, drag-out copies a day old; off the loop."""

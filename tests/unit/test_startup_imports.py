@@ -21,6 +21,8 @@ DEFERRED = (
     "satchel.transfers.queue",
     "satchel.sandbox.store",
     "ctypes.util",
+    "satchel.ui.account_dialog",
+    "satchel.ui.card_picker",
 )
 
 

@@ -3,16 +3,20 @@ account must sign in again (the workspace publishes it; see models/workspace_cha
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.task_runner import TaskRunner
 from satchel.models.workspace_changes import WorkspaceChanges
-from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.error_bar import ErrorBarWidget
 from satchel.ui.window_questions import Questions
 from satchel.workspace import Workspace
+
+if TYPE_CHECKING:  # the dialog loads at its first use, not at start-up
+    from satchel.ui.account_dialog import AccountDialog
 
 
 class AccountCommands(QObject):
@@ -42,12 +46,16 @@ class AccountCommands(QObject):
         changes.sign_in_required.connect(self._on_changes_sign_in_required)
 
     def add_account(self) -> AccountDialog:
+        from satchel.ui.account_dialog import AccountDialog
+
         dialog = AccountDialog(self._workspace, self._runner, self._window)
         dialog.signed_in.connect(self._on_dialog_account_added)
         dialog.open()
         return dialog
 
     def sign_in_again(self, name: str) -> AccountDialog:
+        from satchel.ui.account_dialog import AccountDialog
+
         again = self._workspace.account(name)
         dialog = AccountDialog(self._workspace, self._runner, self._window, again=again)
         dialog.signed_in.connect(self._on_dialog_signed_in_again)

@@ -4,13 +4,16 @@ window forward, ask which card, queue the files for it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QStatusBar, QWidget
 
-from satchel.ui.card_picker import CardPickerDialog
 from satchel.ui.upload_commands import UploadCommands
 from satchel.workspace import Workspace
+
+if TYPE_CHECKING:  # loaded when files are opened with Satchel, not at start-up
+    from satchel.ui.card_picker import CardPickerDialog
 
 
 class OpenedFiles(QObject):
@@ -51,6 +54,8 @@ class OpenedFiles(QObject):
             self.card_picker.add_files(present)
             self.card_picker.raise_()
             return
+        from satchel.ui.card_picker import CardPickerDialog
+
         self.card_picker = CardPickerDialog(self._workspace, present, self._window)
         self.card_picker.card_chosen.connect(self._on_card_picker_card_chosen)
         self.card_picker.start()

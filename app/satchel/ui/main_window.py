@@ -30,9 +30,7 @@ from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.ui.about_dialog import AboutDialog
 from satchel.ui.account_commands import AccountCommands
-from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.attachment_commands import AttachmentCommands
-from satchel.ui.card_picker import CardPickerDialog
 from satchel.ui.error_bar import ErrorBarWidget
 from satchel.ui.file_opening import OpenedFiles
 from satchel.ui.filter_box import FilterBox
@@ -49,7 +47,9 @@ from satchel.ui.window_status import WindowStatus
 from satchel.workspace import Workspace
 from satchel.workspace.content import ContentService
 
-if TYPE_CHECKING:  # the transfer modules load after the window shows (start-up time)
+if TYPE_CHECKING:  # these load after the window shows, or at first use (start-up time)
+    from satchel.ui.account_dialog import AccountDialog
+    from satchel.ui.card_picker import CardPickerDialog
     from satchel.ui.transfer_commands import TransferCommands
 
 PREVIEW_DELAY_MS = 150  # arrowing through the tree should not fetch every file on the way
