@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from satchel.paths import resources_dir
+from satchel.ui.about_dialog import AboutDialog
+from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.card_picker import CardPickerDialog
 from satchel.ui.theme import ColorSchemeFollower
 from tests.support.qt import wait_until
@@ -36,11 +38,16 @@ def _controls(root: QWidget) -> list[QWidget]:
     for widget in root.findChildren(QWidget):
         if isinstance(widget, QScrollBar | QHeaderView) or widget.objectName().startswith("qt_"):
             continue
-        if isinstance(widget.parent(), QLineEdit):
+        if isinstance(widget.parent(), QLineEdit) or _in_combo_box_popup(widget):
             continue
         if isinstance(widget, QAbstractButton | QLineEdit | QComboBox | QAbstractScrollArea):
             found.append(widget)
     return found
+
+
+def _in_combo_box_popup(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    return parent is not None and isinstance(parent.parentWidget(), QComboBox)
 
 
 def _unnamed(root: QWidget) -> list[str]:
@@ -70,6 +77,13 @@ async def test_every_control_has_an_accessible_name_and_description(
     picker = CardPickerDialog(window.workspace, [file], window)
     assert _unnamed(picker) == []
     picker.deleteLater()
+    dialog = AccountDialog(window.workspace, window.runner, window)  # every kind's form
+    assert len(_controls(dialog)) > 12
+    assert _unnamed(dialog) == []
+    dialog.deleteLater()
+    about = AboutDialog(window.app_icon, window)
+    assert _unnamed(about) == []
+    about.deleteLater()
 
 
 @pytest.mark.asyncio

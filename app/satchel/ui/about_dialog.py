@@ -10,6 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from satchel import __version__
+from satchel.ui.accessible import described
 
 
 class AboutDialog(QDialog):
@@ -28,6 +29,7 @@ class AboutDialog(QDialog):
             textFormat=Qt.TextFormat.RichText,
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        described(buttons.button(QDialogButtonBox.StandardButton.Close), "Close", "Close this")
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(picture, 0, Qt.AlignmentFlag.AlignTop)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from satchel.domain.errors import NoKeyring, SatchelError
 from satchel.domain.model import Account
 from satchel.models.task_runner import TaskRunner
+from satchel.ui.accessible import described
 from satchel.ui.account_forms import BearerForm, KindForm
 from satchel.ui.plain_text import ask, plain
 from satchel.ui.productive_form import ProductiveForm
@@ -71,6 +72,11 @@ class AccountDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        described(self.kind_box, "Kind", "The kind of service; its own fields follow")
+        described(self.buttons.button(QDialogButtonBox.StandardButton.Ok), "Sign in",
+                  "Check the secret with the service, then keep the account")  # fmt: skip
+        described(self.buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel",
+                  "Close without adding anything")  # fmt: skip
         self.buttons.accepted.connect(self._on_sign_in_clicked)
         self.buttons.rejected.connect(self.reject)
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from satchel.domain.addresses import service_address_problem
 from satchel.domain.model import Account
+from satchel.ui.accessible import described
 from satchel.ui.account_forms import KindForm
 from satchel.workspace.kinds import ORGANIZATION_OPTION
 
@@ -32,6 +33,8 @@ class ProductiveForm(KindForm):
         )
         hint.setWordWrap(True)
         hint.setEnabled(False)
+        described(self.url_edit, "API address", "Productive's API, or the local service's")
+        described(self.token_edit, "API token", "Made in Productive; kept in your OS keyring")
         layout = QFormLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addRow("API &address:", self.url_edit)

@@ -31,6 +31,7 @@ from satchel.domain.addresses import service_address_problem
 from satchel.domain.model import Account
 from satchel.domain.plans import TRELLO_FREE_UPLOAD_LIMIT, TRELLO_PAID_UPLOAD_LIMIT
 from satchel.domain.units import human_limit
+from satchel.ui.accessible import described
 from satchel.ui.account_forms import KindForm
 from satchel.workspace.kinds import TRELLO_KEY_OPTION, UPLOAD_LIMIT_OPTION
 
@@ -70,6 +71,12 @@ class TrelloForm(KindForm):
         self.token_edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText("the token Trello shows after Allow")
         self.token_page_button = QPushButton("Open the Token Page")
+        described(self.url_edit, "API URL", "Trello's API, or the local service's address")
+        described(self.expiration_box, "Access expires after", "How long the token works")
+        described(self.paste_box, "Paste the token", "Type or paste the token Trello shows, "
+                  "for when the browser cannot come back to Satchel")  # fmt: skip
+        described(self.token_page_button, "Open the token page",
+                  "Open Trello's page that shows a token to paste")  # fmt: skip
         layout = QFormLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addRow("API &URL:", self.url_edit)
