@@ -34,13 +34,20 @@ HERE = Path(__file__).parent
 MIB = 1024 * 1024
 
 
-def _curl_upload(form: tuple[str, dict[str, str]], path: Path) -> float:
+def _curl_upload(form: tuple[str, dict[str, str]], path: Path) -> tuple[float, float]:
+    """curl -F's own time, and its peak RSS in MiB (read from the same run)."""
     url, fields = form
     args = ["curl", "-sS", "-o", "/dev/null", "-w", "%{time_total}", "--fail"]
     for name, value in fields.items():
         args += ["--form-string", f"{name}={value}"]
     args += ["-F", f"file=@{path}", url]
-    return float(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    seconds = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    if status:
+        raise subprocess.CalledProcessError(status, args)
+    return float(seconds), usage.ru_maxrss / 1024
 
 
 def _curl_download(url: str, dest: Path) -> tuple[float, float]:
@@ -61,17 +68,6 @@ def _satchel(args: list[str], workdir: Path) -> dict[str, float]:
         cwd=workdir,
     ).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
-
-
-def _curl_peak_rss_mib(form: tuple[str, dict[str, str]], path: Path) -> float:
-    url, fields = form
-    args = ["curl", "-sS", "-o", "/dev/null", "--fail"]
-    for name, value in fields.items():
-        args += ["--form-string", f"{name}={value}"]
-    args += ["-F", f"file=@{path}", url]
-    process = subprocess.Popen(args)
-    _pid, _status, usage = os.wait4(process.pid, 0)
-    return usage.ru_maxrss / 1024
 
 
 def _line(name: str, ours: float, ref: float, unit: str, target: str, ratio: float) -> str:
@@ -148,16 +144,17 @@ def main() -> int:
                 made = gateway.upload_form(key, size, "application/octet-stream")
                 return made.url, made.fields
 
-            up_ours, up_ref, growth = [], [], []
+            up_ours, up_ref, growth, curl_rss = [], [], [], 0.0
             for run in range(args.runs):  # alternate: curl, satchel, curl, satchel...
-                up_ref.append(size / _curl_upload(form(f"curl-{run}"), source) / MIB)
+                seconds, rss = _curl_upload(form(f"curl-{run}"), source)
+                up_ref.append(size / seconds / MIB)
+                curl_rss = max(curl_rss, rss)
                 fields_file = work / "fields.json"
                 url, fields = form(f"satchel-{run}")
                 fields_file.write_text(json.dumps(fields))
                 result = _satchel(["upload", url, str(fields_file), str(source)], work)
                 up_ours.append(size / result["seconds"] / MIB)
                 growth.append(result["rss_growth_mib"])
-            curl_rss = _curl_peak_rss_mib(form("curl-rss"), source)
 
             doubled = work / "double.bin"  # the second download size: twice the first
             with doubled.open("wb") as handle, source.open("rb") as first:
