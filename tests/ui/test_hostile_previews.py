@@ -4,28 +4,15 @@ pane supports, decided by content and name together."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from satchel.domain.model import Attachment
 from satchel.models.csv_table import COLUMN_CAP, read_csv
 from satchel.ui.preview import PreviewPage, PreviewPane
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> Iterator[PreviewPane]:
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(800, 600)
-    widget = PreviewPane(host)
-    widget.setGeometry(0, 0, 800, 600)
-    host.show()
-    yield widget
 
 
 def _show(qtbot: QtBot, pane: PreviewPane, attachment: Attachment, path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
-from pytestqt.qtbot import QtBot
+from PySide6.QtWidgets import QApplication
 
 from satchel.domain.file_kinds import PreviewKind, file_kind
 from satchel.domain.model import Attachment
@@ -51,19 +50,6 @@ async def demo(provider: BearerProvider) -> dict[str, Attachment]:
 @pytest.fixture
 def cache(tmp_path: Path) -> ContentCache:
     return ContentCache(tmp_path / "cache")
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> Iterator[PreviewPane]:
-    # Inside a plain window without a layout: the offscreen platform warns when a
-    # top-level window's size hints change, and warnings fail tests.
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(800, 600)
-    widget = PreviewPane(host)
-    widget.setGeometry(0, 0, 800, 600)
-    host.show()
-    yield widget  # keeps `host` referenced (qtbot holds widgets weakly); qtbot closes it
 
 
 async def _preview(

@@ -4,12 +4,11 @@ prompt instead of a failing load, and the preview loads once it has signed in.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from satchel.auth.accounts import AccountStore
@@ -29,17 +28,6 @@ from tests.support.tenants import ModuleTenant
 from tests.ui.window_fixtures import ACCOUNT, WindowRig
 
 BOARD, LIST, CARD = "Website Relaunch", "Backlog", "Homepage hero"
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> Iterator[PreviewPane]:
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(800, 600)
-    widget = PreviewPane(host)
-    widget.setGeometry(0, 0, 800, 600)
-    host.show()
-    yield widget
 
 
 @pytest_asyncio.fixture
@@ -124,3 +112,5 @@ async def test_signed_out_preview_asks_to_sign_in_and_loads_after(
     await wait_until(lambda: pane.page is PreviewPage.IMAGE, what="the preview to load")
     assert _shown_name(pane) == "Mood board.jpg"
     assert not rig.workspace.needs_sign_in(ACCOUNT)
+    await rig.expand(BOARD, LIST, CARD)  # the tree's own reload after signing in, done
+    await wait_until(lambda: rig.window.runner.running == 0, what="the window to settle")

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from satchel.domain.model import Attachment
@@ -23,17 +21,6 @@ from satchel.ui.preview.background import Background, Superseded
 from satchel.ui.preview.decoding import MAX_PIXELS, decode_image
 
 WAIT_MS = 15_000
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> Iterator[PreviewPane]:
-    host = QWidget()
-    qtbot.addWidget(host)
-    host.resize(800, 600)
-    widget = PreviewPane(host)
-    widget.setGeometry(0, 0, 800, 600)
-    host.show()
-    yield widget
 
 
 def _file(tmp_path: Path, name: str, content_type: str, data: bytes) -> tuple[Attachment, Path]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from PySide6.QtWidgets import QWidget
-from pytestqt.qtbot import QtBot
 
 from satchel.models.task_runner import TaskRunner
 from satchel.models.thumbnails import ThumbnailCache
@@ -43,17 +41,6 @@ async def trello(tmp_path: Path, sandbox: SandboxInfo) -> AsyncIterator[Workspac
     space = await trello_workspace(sandbox, tmp_path / "config", TRELLO)
     yield space
     await space.aclose()
-
-
-@pytest.fixture
-def pane(qtbot: QtBot) -> Iterator[PreviewPane]:
-    host = QWidget()  # a plain host: see tests/ui/test_preview.py
-    qtbot.addWidget(host)
-    host.resize(800, 600)
-    widget = PreviewPane(host)
-    widget.setGeometry(0, 0, 800, 600)
-    host.show()
-    yield widget
 
 
 @pytest.mark.asyncio
