@@ -7,6 +7,7 @@ every byte sent to storage — by Satchel's client and by the service — is see
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,7 +67,7 @@ async def test_storage_never_sees_the_key_and_logs_never_hold_it(
     assert copy.read_bytes() == source.read_bytes()
     assert link.url.startswith(f"http://127.0.0.1:{proxy.port}/")
     sent = bytes(proxy.sent)
-    assert b"secret plans" in sent or b"nothing to see" in sent, "the upload went through the proxy"
+    assert source.read_bytes() in sent, "the upload went through the proxy"
     assert b"Bearer" not in sent
     for tenant in service.tenants:
         for credential in (tenant["read_write_key"], tenant["read_only_key"]):
@@ -74,6 +75,6 @@ async def test_storage_never_sees_the_key_and_logs_never_hold_it(
             assert credential not in service.log_path.read_text(errors="replace")
 
     printed = capfd.readouterr()
-    assert "HTTP Request" in printed.err or "upload" in printed.err, "debug logging was on"
+    assert "DEBUG satchel.providers.http: GET /api/v1/boards -> 200" in printed.err  # -vv was on
     assert key not in printed.out + printed.err
-    assert "X-Amz-Signature=" not in printed.err or "X-Amz-Signature=***" in printed.err
+    assert not re.search(r"X-Amz-Signature=(?!\*\*\*)", printed.err)  # only ever scrubbed

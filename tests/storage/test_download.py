@@ -23,6 +23,7 @@ from satchel.domain.errors import (
 from satchel.domain.model import ResolvedLink
 from satchel.storage.download import download_to_file
 from satchel.storage.links import link_from_url
+from tests.support.qt import wait_until
 
 from .conftest import LocalS3
 
@@ -246,7 +247,7 @@ async def test_cancel_mid_download_leaves_no_temporary_file(tmp_path: Path) -> N
     async with httpx.AsyncClient(transport=httpx.MockTransport(storage)) as client:
         task = asyncio.create_task(download_to_file(client, resolve, tmp_path / "x.bin"))
         await asyncio.wait_for(started.wait(), 10)
-        await asyncio.sleep(0.05)
+        await wait_until(lambda: any(tmp_path.iterdir()), 10, "the partial file")
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

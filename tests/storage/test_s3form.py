@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
+import json
 import os
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -24,6 +26,7 @@ from satchel.domain.model import ResolvedLink
 from satchel.storage.download import download_to_file
 from satchel.storage.links import link_from_url
 from satchel.storage.s3form import upload_form
+from tests.support.qt import wait_until
 
 from .conftest import LocalS3, open_descriptors_to, write_file
 
@@ -91,7 +94,9 @@ async def test_expired_policy(
 ) -> None:
     key = local_s3.new_key()
     form = local_s3.form(key, 3, ttl=timedelta(seconds=1))
-    await asyncio.sleep(2.2)
+    expiration = json.loads(base64.b64decode(form.fields["policy"]))["expiration"]
+    dies = datetime.fromisoformat(expiration.replace("Z", "+00:00"))
+    await wait_until(lambda: datetime.now(UTC) > dies, 10, "the policy's own expiry")
     with pytest.raises(PolicyExpired) as caught:
         await upload_form(storage_client, form.url, form.fields, write_file(tmp_path, "a", b"abc"))
     assert "Policy expired" in (caught.value.detail or "")

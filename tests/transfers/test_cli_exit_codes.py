@@ -85,6 +85,9 @@ def test_upload_concurrency_is_the_number_of_requests_in_flight_at_the_service(
             env, "upload", card, *map(str, files), "--concurrency", str(concurrency)
         )
     assert result.returncode == 0, result.stderr
-    assert len(view.on_card(card)) == 6
+    landed = view.on_card(card)
+    assert len(landed) == 6
+    printed = dict(line.split("\t") for line in result.stdout.splitlines())
+    assert printed == {row["id"]: row["name"] for row in landed}  # each file once, as it landed
     assert proxy.most_in_flight == concurrency, proxy.most_in_flight
     assert proxy.requests >= 6 * 3, "every file's steps went through the proxy"

@@ -22,6 +22,7 @@ def test_cancel_a_transfer_another_satchel_runs(
 
         cancelled = run_satchel(env, "queue", "cancel", str(entry["id"]))
         assert cancelled.returncode == 0, cancelled.stderr
+        assert f"Cancelled transfer {entry['id']}." in cancelled.stderr
         _out, err = upload.communicate(timeout=60)
     finally:
         upload.kill()

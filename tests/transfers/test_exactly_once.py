@@ -25,12 +25,17 @@ from tests.transfers.conftest import FAST_RETRY, FAULT_GRACE_SECONDS, ServiceVie
 AFTER_SWEEP_SECONDS = FAULT_GRACE_SECONDS * 1.5 + 1
 
 
-def _wait_for_sweep() -> None:
-    time.sleep(AFTER_SWEEP_SECONDS)
-
-
 def _leftovers(view: ServiceView, prefix: str) -> list[str]:
     return [row["name"] for row in view.unlinked() if row["name"].startswith(prefix)]
+
+
+def _left_after_sweep(view: ServiceView, prefix: str) -> list[str]:
+    """The unlinked attachments of ours once they are gone, or what is left when a sweep
+    has had twice its time."""
+    deadline = time.monotonic() + 2 * AFTER_SWEEP_SECONDS
+    while (left := _leftovers(view, prefix)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return left
 
 
 @pytest.mark.asyncio
@@ -61,8 +66,7 @@ async def test_soak_300_uploads_under_faults(
         assert md5(view.object_bytes(row["object_key"], s3)) == md5(
             by_name[row["name"]].read_bytes()
         )
-    _wait_for_sweep()
-    assert _leftovers(view, "soak") == []
+    assert _left_after_sweep(view, "soak") == []
 
 
 def test_kill_9_half_way_then_resume(fault_service: SandboxInfo, tmp_path: Path) -> None:
@@ -100,5 +104,4 @@ def test_kill_9_half_way_then_resume(fault_service: SandboxInfo, tmp_path: Path)
     listed = run_satchel(env, "queue", "list", "--json")
     states = Counter(json.loads(line)["state"] for line in listed.stdout.splitlines())
     assert states == Counter({"done": 100})
-    _wait_for_sweep()
-    assert _leftovers(view, "crash") == []
+    assert _left_after_sweep(view, "crash") == []

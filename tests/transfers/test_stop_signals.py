@@ -55,5 +55,6 @@ def test_a_stop_signal_ends_an_upload_cleanly(
     assert resumed.returncode == 0, resumed.stderr
     (landed,) = view.on_card(card)
     assert landed["name"] == big.name and landed["size"] == SIZE
+    assert resumed.stdout == f"{landed['id']}\t{big.name}\n"  # what a script reads
     (done,) = listed(env)
     assert done["state"] == "done"

@@ -115,6 +115,7 @@ def test_the_app_hands_over_and_the_command_line_keeps_working(
             env=env, capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
         assert listed.returncode == 0, listed.stderr
+        assert listed.stdout == ""  # the queue is readable beside the window, and empty
         assert first.poll() is None  # still the one window
     finally:
         first.terminate()
