@@ -53,6 +53,22 @@ async def test_an_expired_policy_is_refused_by_storage_and_asked_for_again(
     assert view.on_card(card) == [] and view.unlinked() == []  # every attempt cleaned up
 
 
+@pytest.mark.asyncio
+async def test_an_upload_whose_renewed_policy_expires_too_gives_up_and_leaves_nothing(
+    always_expired: SandboxInfo, tmp_path: Path
+) -> None:
+    view = ServiceView(always_expired)
+    card = view.new_card("expired twice")
+    source = tmp_path / "twice.txt"
+    source.write_text("hello")
+    key = always_expired.tenants[0]["read_write_key"]
+    async with BearerProvider(always_expired.base_url, key) as provider:
+        with pytest.raises(PolicyExpired):  # the first form, then the one asked for again
+            await provider.upload(card, source)
+    assert view.on_card(card) == []
+    assert [row["name"] for row in view.unlinked() if row["name"] == source.name] == []
+
+
 def test_the_api_answers_faults_as_a_service_would(tmp_path: Path) -> None:
     info = start_sandbox(tmp_path / "busy", "--faults", "503=0.5,429=0.5", "--faults-seed", "1")
     try:
