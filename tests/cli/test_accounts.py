@@ -31,7 +31,8 @@ def test_add_checks_the_key_and_keeps_it_only_in_the_keyring(
 
     boards = satchel("ls")
     assert boards.code == 0, boards.err
-    assert "board" in boards.out
+    names = [line.split("\t")[1:] for line in boards.out.splitlines()]
+    assert names == [["board", "Website Relaunch"], ["board", "Brand Assets"]]  # the tenant's
 
     removed = satchel("account", "remove", "work")
     assert removed.code == 0
@@ -69,7 +70,7 @@ def test_without_a_keyring_it_says_so_and_stores_nothing(
         env={**no_keyring, "SATCHEL_URL": sandbox.base_url, "SATCHEL_SECRET": rw_key},
     )
     assert listed.code == 0, listed.err
-    assert "board" in listed.out
+    assert "\tboard\tWebsite Relaunch" in listed.out
 
 
 def test_the_secret_is_never_an_argument(satchel: Runner) -> None:

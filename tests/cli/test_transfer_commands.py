@@ -34,6 +34,11 @@ def test_ls_walks_the_tree_by_names(satchel: Runner, env_account: dict[str, str]
     card_path, _card_id = _first_card_path(satchel, env_account)
     attachments = satchel("ls", card_path, env=env_account)
     assert attachments.code == 0, attachments.err
+    described = satchel("ls", card_path, "--json", env=env_account)
+    expected = [json.loads(line) for line in described.out.splitlines()]
+    rows = [line.split("\t") for line in attachments.out.splitlines()]
+    assert expected and [(r[0], r[-1]) for r in rows] == [(a["id"], a["name"]) for a in expected]
+    assert "link" in {r[1] for r in rows}  # the card's link says so instead of a size
     missing = satchel("ls", "no such board", env=env_account)
     assert missing.code == 5
     assert "no such board" in missing.err
