@@ -20,11 +20,12 @@ from satchel.storage.resumable_download import fetch_resumable
 from satchel.transfers.naming import place_without_overwriting
 
 pytestmark = pytest.mark.asyncio
-LINK = link_from_url("https://files.test/report.pdf")
+#: A link made when it is asked for: one made at import died in a long run (default TTL).
+URL = "https://files.test/report.pdf"
 
 
 async def _resolve() -> ResolvedLink:
-    return LINK
+    return link_from_url(URL)
 
 
 def _client(body: bytes, declared: int | None = None) -> httpx.AsyncClient:
@@ -40,7 +41,7 @@ def _client(body: bytes, declared: int | None = None) -> httpx.AsyncClient:
 
 
 def _opener(client: httpx.AsyncClient) -> Callable[[dict[str, str]], Awaitable[httpx.Response]]:
-    return lambda headers: open_storage_get(client, LINK.url, headers)
+    return lambda headers: open_storage_get(client, URL, headers)
 
 
 async def _save_by_download(folder: Path) -> Path:
