@@ -73,6 +73,9 @@ class SignInView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = _wrapped_label(self)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
         self.message = _wrapped_label(self)
         self.sign_in_button = described(
             QPushButton("Sign in again…", self),
