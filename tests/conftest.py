@@ -13,9 +13,10 @@ from tests.support.productive import ProductiveDemo, new_organization
 from tests.support.sandbox import SandboxInfo, start_sandbox
 from tests.support.tenants import ACME, GLOBEX, ModuleTenant, seed_tenant
 
-#: Short, so the orphan sweep can be seen within a test. An attachment must be linked
-#: within this many seconds of step 1, or the sweep removes it.
-SESSION_ORPHAN_GRACE_SECONDS = 10
+#: An attachment must be linked within this many seconds of step 1, or the sweep removes
+#: it. Longer than the slowest upload of a loaded machine (a 300 MiB file took over 10 s),
+#: so that the sweep never races a transfer; the sweep's own test has a short one.
+SESSION_ORPHAN_GRACE_SECONDS = 120
 SESSION_PRODUCTIVE_LIMITS = "100000/10,1000000/1800"
 
 

@@ -24,7 +24,7 @@ from tests.sandbox.bearer_helpers import (
     post_form,
     upload,
 )
-from tests.support.sandbox import SandboxInfo
+from tests.support.sandbox import SandboxInfo, start_sandbox
 
 
 @pytest.fixture
@@ -239,8 +239,24 @@ def test_link_attachment_downloads_redirect_to_its_url(client: httpx.Client) -> 
     )
 
 
-def test_orphans_are_swept_with_their_objects(client: httpx.Client) -> None:
-    """The session service runs with a short --orphan-grace (see tests/conftest.py)."""
+#: The sweep's own service: a short grace, so the sweep is seen within the test.
+SWEEP_GRACE_SECONDS = 2
+
+
+@pytest.fixture(scope="module")
+def sweeping_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    service = start_sandbox(
+        tmp_path_factory.mktemp("sweeping"), "--orphan-grace", str(SWEEP_GRACE_SECONDS)
+    )
+    try:
+        with api_client(service, service.tenants[0]["read_write_key"]) as client:
+            yield client
+    finally:
+        service.stop()
+
+
+def test_orphans_are_swept_with_their_objects(sweeping_client: httpx.Client) -> None:
+    client = sweeping_client
     pending = create(client, "abandoned.txt", b"abandoned", "text/plain")
     stored = upload(client, "unlinked.txt", b"unlinked")
     kept = upload(client, "kept.txt", b"kept")
