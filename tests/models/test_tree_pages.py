@@ -6,10 +6,11 @@ Pages and slices are made tiny here (one row) so the demo board's short lists pa
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QTreeView
 
@@ -19,6 +20,7 @@ from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.tree_nodes import LoadState, walk
 from satchel.models.tree_roles import RowKind
+from satchel.workspace import Workspace
 from tests.models.conftest import DEMO, child, fetch, load_everything, next_emit
 from tests.support.qt import wait_until
 
@@ -61,7 +63,9 @@ def unmade(model: BoardTreeModel, index: QModelIndex) -> int:
     return len(node.unmade or ())
 
 
-def filtered_view(model: BoardTreeModel) -> tuple[TreeFilterModel, QTreeView]:
+def filtered_view(model: BoardTreeModel, slices: Slices) -> tuple[TreeFilterModel, QTreeView]:
+    """The filter and a view over the model, rows past a first page held back for now."""
+    slices.held = True
     proxy = TreeFilterModel()
     proxy.setSourceModel(model)
     QAbstractItemModelTester(proxy, QAbstractItemModelTester.FailureReportingMode.Fatal)
@@ -107,8 +111,7 @@ async def test_a_long_list_shows_a_page_and_its_other_rows_arrive_in_slices(
 async def test_expansion_selection_and_the_filter_hold_while_rows_arrive(
     model: BoardTreeModel, slices: Slices
 ) -> None:
-    slices.held = True
-    proxy, view = filtered_view(model)
+    proxy, view = filtered_view(model, slices)
     board = proxy.mapFromSource(await open_board(model))
     view.expand(proxy.parent(board))
     view.expand(board)
@@ -180,8 +183,7 @@ async def test_a_refresh_or_a_removal_mid_slice_drops_what_was_still_to_be_made(
 async def test_collapsing_mid_slice_and_opening_again_shows_consistent_rows(
     model: BoardTreeModel, slices: Slices
 ) -> None:
-    slices.held = True
-    proxy, view = filtered_view(model)
+    proxy, view = filtered_view(model, slices)
     source_board = await open_board(model)
     board = proxy.mapFromSource(source_board)
     view.expand(proxy.parent(board))
@@ -204,3 +206,52 @@ async def test_load_all_walks_into_rows_made_after_their_list_arrived(
     assert all(n.state is LoadState.LOADED for n in cards)
     assert all(isinstance(n.item, Card) for n in cards)
     assert all(n.unmade is None for n in walk(model.tree.root))
+
+
+@pytest.mark.asyncio
+async def test_sorting_a_paged_list_pages_the_new_order(model: BoardTreeModel) -> None:
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    board = await open_board(model)
+    await wait_until(lambda: unmade(model, board) == 0, what="rows made")
+    backlog = QPersistentModelIndex(model.index(0, 0, board))
+
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert names(model, board) == ["In progress", "Show more (2 not shown yet)"]
+    assert not backlog.isValid()  # sorted past the page: no row of a view's any more
+    model.show_more(more_row(model, board))
+    model.show_more(more_row(model, board))
+    assert names(model, board) == ["In progress", "Done", "Backlog"]
+
+
+@pytest.mark.asyncio
+async def test_a_refresh_merges_rows_on_the_page_and_past_it(
+    model: BoardTreeModel, workspace: Workspace, tmp_path: Path
+) -> None:
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    backlog = child(model, await open_board(model), "Backlog")
+    await fetch(model, backlog)
+    hero = child(model, backlog, "Homepage hero")
+    await fetch(model, hero)
+    await wait_until(lambda: unmade(model, hero) == 0, what="rows made")
+    first = names(model, hero)[0]
+    assert names(model, hero) == [first, "Show more (2 not shown yet)"]
+
+    source = tmp_path / "Sitemap draft.txt"
+    source.write_text("Home\nAbout\n", encoding="utf-8")
+    provider = workspace.provider(DEMO)
+    uploaded = await provider.upload(model.node_at(hero).id, source)  # type: ignore[union-attr]
+    try:
+        merged = asyncio.ensure_future(next_emit(model.loaded, lambda index: index == hero))
+        model.refresh(hero, deep=False)
+        await merged
+        assert names(model, hero) == [first, "Show more (3 not shown yet)"]  # past the page
+        while model.show_more(more_row(model, hero)):
+            pass
+        assert names(model, hero)[3:] == ["Sitemap draft.txt"]  # the service's order
+    finally:
+        await provider.delete(uploaded)
+    merged = asyncio.ensure_future(next_emit(model.loaded, lambda index: index == hero))
+    model.refresh(hero, deep=False)
+    await merged
+    assert names(model, hero)[0] == first and len(names(model, hero)) == 3  # all were shown
+    assert "Sitemap draft.txt" not in names(model, hero)
