@@ -62,6 +62,10 @@ async def body_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
             got += len(piece)
             yield piece
     finally:
+        # The answer first: httpx's inner generators, left suspended at their first
+        # piece, then find it closed when they are finalized and end without awaiting
+        # (else they await in finalization: "async generator ignored GeneratorExit").
+        await response.aclose()
         await pieces.aclose()
 
 
