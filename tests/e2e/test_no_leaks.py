@@ -17,6 +17,7 @@ import pytest
 from satchel import log
 from satchel.providers.bearer import BearerProvider
 from satchel.sandbox.seaweed import S3Identity, SeaweedProcess
+from satchel.transfers.one_off import upload_file
 from tests.e2e.recording_proxy import RecordingProxy
 from tests.support.sandbox import SandboxInfo, start_sandbox
 
@@ -57,7 +58,7 @@ async def test_storage_never_sees_the_key_and_logs_never_hold_it(
             (board, *_) = await provider.list_boards()
             (board_list, *_) = await provider.list_lists(board.id)
             (card, *_) = await provider.list_cards(board_list.id)
-            attachment = await provider.upload(card.id, source)
+            attachment = await upload_file(provider, card.id, source)
             copy = await provider.download(attachment, tmp_path / "copy.txt")
             link = await provider.resolve_download(attachment)
             await provider.delete(attachment)

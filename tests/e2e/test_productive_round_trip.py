@@ -11,6 +11,7 @@ from satchel.domain.errors import PermissionDenied, SignInRequired, StorageDenie
 from satchel.domain.model import Attachment, Card
 from satchel.providers.productive import ProductiveProvider
 from satchel.storage.content_cache import ContentCache
+from satchel.transfers.one_off import upload_file
 from tests.support.productive import ProductiveDemo
 
 
@@ -87,7 +88,7 @@ async def test_upload_download_and_delete(
     source.write_bytes(hashlib.sha256(name.encode()).digest() * (size // 32) + b"x" * (size % 32))
     async with demo.provider() as provider:
         card = await _card(provider, "Spring Campaign › Launch", "Press kit")
-        attachment = await provider.upload(card.id, source)
+        attachment = await upload_file(provider, card.id, source)
         assert (attachment.name, attachment.size, attachment.card_id) == (name, size, card.id)
         listed = await provider.list_attachments(card.id)
         assert [a.id for a in listed].count(attachment.id) == 1
@@ -120,7 +121,7 @@ async def test_a_read_only_token_browses_and_says_so_at_the_first_write(
         card = await _card(provider, "Spring Campaign › Design", "Brand copy")
         assert await provider.list_attachments(card.id)
         with pytest.raises(PermissionDenied, match="this token is read-only"):
-            await provider.upload(card.id, source)
+            await upload_file(provider, card.id, source)
         assert (await provider.whoami()).scope == "read"
 
 

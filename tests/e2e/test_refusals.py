@@ -19,6 +19,7 @@ from satchel.providers.bearer import BearerProvider
 from satchel.sandbox.store import Store
 from satchel.storage.client import make_storage_client
 from satchel.storage.s3form import upload_form
+from satchel.transfers.one_off import upload_file
 from tests.support.sandbox import SandboxInfo
 from tests.support.tenants import ModuleTenant
 
@@ -32,7 +33,7 @@ async def test_a_read_only_key_cannot_upload_and_leaves_nothing(
     source.write_text("no")
     async with BearerProvider(sandbox.base_url, ro_key) as reader:
         with pytest.raises(PermissionDenied) as refused:
-            await reader.upload(card.id, source)
+            await upload_file(reader, card.id, source)
     assert "read" in refused.value.message.lower()
     assert {a.id for a in await provider.list_attachments(card.id)} == before
 

@@ -21,6 +21,7 @@ from satchel.providers.trello_http import TRELLO_BUDGETS
 from satchel.sandbox.store import Store
 from satchel.sandbox.trello.ids import TrelloIds
 from satchel.storage.client import make_storage_client
+from satchel.transfers.one_off import upload_file
 from tests.support.sandbox import SandboxInfo, start_sandbox
 from tests.support.trello import fresh_token, trello_workspace
 
@@ -74,7 +75,7 @@ async def test_a_file_over_the_limit_is_refused_before_any_byte(
         image = await hero_image(trello)
         asked = len(sent)
         with pytest.raises(TooLarge, match=r"“poster\.tiff” is larger than this account's"):
-            await trello.upload(image.card_id or "", big)
+            await upload_file(trello, image.card_id or "", big)
     assert len(sent) == asked  # not one request for the refused file
 
 

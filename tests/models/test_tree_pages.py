@@ -20,8 +20,9 @@ from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tree_filter import TreeFilterModel
 from satchel.models.tree_nodes import LoadState, walk
 from satchel.models.tree_roles import RowKind
+from satchel.transfers.one_off import upload_file
 from satchel.workspace import Workspace
-from tests.models.conftest import DEMO, child, fetch, load_everything, next_emit
+from tests.models.conftest import DEMO, Faults, child, fetch, load_everything, next_emit
 from tests.support.qt import wait_until
 
 LISTS = ["Backlog", "In progress", "Done"]
@@ -225,7 +226,7 @@ async def test_sorting_a_paged_list_pages_the_new_order(model: BoardTreeModel) -
 
 @pytest.mark.asyncio
 async def test_a_refresh_merges_rows_on_the_page_and_past_it(
-    model: BoardTreeModel, workspace: Workspace, tmp_path: Path
+    model: BoardTreeModel, workspace: Workspace, faults: Faults, tmp_path: Path
 ) -> None:
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     backlog = child(model, await open_board(model), "Backlog")
@@ -238,8 +239,9 @@ async def test_a_refresh_merges_rows_on_the_page_and_past_it(
 
     source = tmp_path / "Sitemap draft.txt"
     source.write_text("Home\nAbout\n", encoding="utf-8")
-    provider = workspace.provider(DEMO)
-    uploaded = await provider.upload(model.node_at(hero).id, source)  # type: ignore[union-attr]
+    workspace.provider(DEMO)
+    provider = faults.providers[DEMO].inner  # the real one: the queue sends through it
+    uploaded = await upload_file(provider, model.node_at(hero).id, source)  # type: ignore[union-attr]
     try:
         merged = asyncio.ensure_future(next_emit(model.loaded, lambda index: index == hero))
         model.refresh(hero, deep=False)

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QTreeView
 from satchel.domain.errors import NotFound
 from satchel.models.board_tree import BoardTreeModel
 from satchel.models.tree_filter import TreeFilterModel
+from satchel.transfers.one_off import upload_file
 from satchel.workspace import Workspace
-from tests.models.conftest import DEMO, child, load_everything, names, next_emit
+from tests.models.conftest import DEMO, Faults, child, load_everything, names, next_emit
 
 
 def _finished(model: BoardTreeModel) -> asyncio.Future[tuple[int, int]]:
@@ -23,7 +24,7 @@ def _finished(model: BoardTreeModel) -> asyncio.Future[tuple[int, int]]:
 
 @pytest.mark.asyncio
 async def test_refresh_picks_up_new_and_removed_attachments_and_keeps_the_view_state(
-    model: BoardTreeModel, workspace: Workspace, tmp_path: Path
+    model: BoardTreeModel, workspace: Workspace, faults: Faults, tmp_path: Path
 ) -> None:
     await load_everything(model)
     proxy = TreeFilterModel()
@@ -46,9 +47,10 @@ async def test_refresh_picks_up_new_and_removed_attachments_and_keeps_the_view_s
 
     source = tmp_path / "Sitemap draft.txt"
     source.write_text("Home\nAbout\nContact\n", encoding="utf-8")
-    provider = workspace.provider(DEMO)
+    workspace.provider(DEMO)
+    provider = faults.providers[DEMO].inner  # the real one: the queue sends through it
     card_id = model.node_at(proxy.mapToSource(card)).id  # type: ignore[union-attr]
-    uploaded = await provider.upload(card_id, source)
+    uploaded = await upload_file(provider, card_id, source)
     try:
         merged = asyncio.ensure_future(next_emit(model.loaded))
         model.refresh(proxy.mapToSource(card), deep=False)

@@ -21,6 +21,7 @@ from satchel.domain.errors import (
     SignInRequired,
     TooLarge,
 )
+from satchel.domain.model import FileToSend
 from satchel.providers.pacing import Pacer
 from satchel.providers.retries import RetryPolicy
 from satchel.providers.trello import TrelloProvider
@@ -113,7 +114,7 @@ async def test_a_refused_upload_is_not_allowed_not_a_sign_out(
     source.write_bytes(b"abc")
     async with provider() as trello_provider:
         with pytest.raises(PermissionDenied, match="only read"):
-            await trello_provider.upload(p.CARD_ID, source)
+            await trello_provider.upload(p.CARD_ID, FileToSend.of(source))
 
 
 async def test_a_retry_after_header_is_honoured(trello: respx.MockRouter) -> None:
@@ -164,7 +165,7 @@ async def test_the_service_refusing_a_file_as_too_large(
         with pytest.raises(
             TooLarge, match="larger than this account's upload limit of 250 MB"
         ) as failure:
-            await trello_provider.upload(p.CARD_ID, source)
+            await trello_provider.upload(p.CARD_ID, FileToSend.of(source))
     assert "10 MB" in failure.value.message and failure.value.detail == body
 
 
@@ -179,7 +180,7 @@ async def test_a_file_over_the_account_limit_is_refused_before_any_request(
     )
     async with trello_provider:
         with pytest.raises(TooLarge, match=r"“big\.bin” is larger than this account's upload"):
-            await trello_provider.upload(p.CARD_ID, source)
+            await trello_provider.upload(p.CARD_ID, FileToSend.of(source))
     assert not route.called
 
 

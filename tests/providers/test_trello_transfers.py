@@ -11,7 +11,7 @@ import pytest
 import respx
 
 from satchel.domain.errors import PermissionDenied, Rejected, StorageError
-from satchel.domain.model import Attachment
+from satchel.domain.model import Attachment, FileToSend
 from satchel.providers.pacing import Pacer
 from satchel.providers.retries import RetryPolicy
 from satchel.providers.trello import TrelloProvider
@@ -152,7 +152,7 @@ async def test_upload_is_one_streamed_multipart_post(
     progress: list[tuple[int, int]] = []
     async with provider() as trello_provider:
         attachment = await trello_provider.upload(
-            p.CARD_ID, source, progress=lambda done, total: progress.append((done, total))
+            p.CARD_ID, FileToSend.of(source), lambda done, total: progress.append((done, total))
         )
     assert attachment.card_id == p.CARD_ID and attachment.size == 32000
     assert route.call_count == 1

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from satchel.domain.errors import RateLimited
+from satchel.domain.model import FileToSend
 from satchel.providers.pacing import Pacer
 from satchel.providers.retries import RetryPolicy
 from satchel.providers.trello import TrelloProvider
@@ -134,7 +135,7 @@ async def test_an_upload_refused_with_429_is_sent_again_whole(
     await spend(limited, credentials, PER_TOKEN)
     pacer = RecordingPacer()
     async with trello(limited, credentials, pacer) as provider:
-        uploaded = await provider.upload(first_card(limited), source)  # refused, then sent
+        uploaded = await provider.upload(first_card(limited), FileToSend.of(source))  # 429, again
         held = list(pacer.held)
         copy = await provider.download(uploaded, tmp_path / "copy.md")
     assert held, "the upload met a 429 and was sent again"

@@ -11,6 +11,7 @@ import pytest
 from satchel.domain.errors import PolicyExpired
 from satchel.providers.bearer import BearerProvider
 from satchel.transfers import Journal, State, TransferQueue
+from satchel.transfers.one_off import upload_file
 from satchel.transfers.upload_run import MAX_RESTARTS
 from tests.support.sandbox import SandboxInfo, start_sandbox
 from tests.transfers.cli_runner import cli_env, run_satchel
@@ -63,8 +64,8 @@ async def test_an_upload_whose_renewed_policy_expires_too_gives_up_and_leaves_no
     source.write_text("hello")
     key = always_expired.tenants[0]["read_write_key"]
     async with BearerProvider(always_expired.base_url, key) as provider:
-        with pytest.raises(PolicyExpired):  # the first form, then the one asked for again
-            await provider.upload(card, source)
+        with pytest.raises(PolicyExpired):  # each form, then the ones asked for again
+            await upload_file(provider, card, source, retry=FAST_RETRY)
     assert view.on_card(card) == []
     assert [row["name"] for row in view.unlinked() if row["name"] == source.name] == []
 

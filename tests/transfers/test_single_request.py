@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from satchel.domain.model import FileToSend
 from satchel.providers.trello import TrelloProvider
 from satchel.transfers import Journal, State, Step, TransferQueue
 from tests.support.sandbox import SandboxInfo
@@ -46,7 +47,7 @@ async def test_files_land_once_on_a_trello_card(
     finally:
         await queue.aclose()
     # As if Satchel died during the request: one landed, one did not.
-    await trello.upload(card, files[2])
+    await trello.upload(card, FileToSend.of(files[2]))
     for item in crashed:
         item.step = Step.SEND
         journal.save(item, ("step",))

@@ -11,6 +11,7 @@ from PySide6.QtCore import QUrl
 from satchel.domain.addresses import is_openable_link
 from satchel.domain.file_kinds import file_kind
 from satchel.domain.model import Attachment
+from satchel.transfers.one_off import upload_file
 from satchel.ui.preview.pane import PreviewPane
 from satchel.ui.preview.text_views import MarkdownView
 from tests.support.qt import wait_until
@@ -117,7 +118,7 @@ async def test_files_that_may_run_ask_first_naming_the_real_extension(
     card_id = (await provider.list_cards(lists[0].id))[0].id
     source = tmp_path / "invoice.pdf.exe"
     source.write_bytes(b"MZ not really a program")
-    attachment = await provider.upload(card_id, source)
+    attachment = await upload_file(provider, card_id, source)
 
     asked: list[str] = []
     answers = [False, True]

@@ -17,6 +17,7 @@ from satchel.domain.model import Account
 from satchel.models.task_runner import TaskRunner
 from satchel.sandbox.store import Store
 from satchel.storage.content_cache import ContentCache
+from satchel.transfers.one_off import upload_file
 from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.attachment_commands import AttachmentCommands
 from satchel.ui.preview import PreviewPage, PreviewPane
@@ -57,7 +58,7 @@ async def test_an_attachment_that_left_its_card_is_said_gone(
     provider = workspace.provider(ACCOUNT)
     (tmp_path / "notes.txt").write_text("soon gone\n")
     (tmp_path / "other.txt").write_text("another file\n")
-    notes = await provider.upload(card_id, tmp_path / "notes.txt")
+    notes = await upload_file(provider, card_id, tmp_path / "notes.txt")
     runner = TaskRunner()
     content = ContentService(workspace, ContentCache(tmp_path / "cache"), tmp_path / "thumbs")
     actions = AttachmentCommands(content, runner, pane)
@@ -66,7 +67,7 @@ async def test_an_attachment_that_left_its_card_is_said_gone(
         await wait_until(lambda: pane.page is PreviewPage.TEXT, what="the text")
 
         # The card changes but the previewed file stays: the pane stays as it is.
-        other = await provider.upload(card_id, tmp_path / "other.txt")
+        other = await upload_file(provider, card_id, tmp_path / "other.txt")
         workspace.card_changed(ACCOUNT, card_id)
         await wait_until(lambda: runner.running == 0, what="the check")
         assert pane.page is PreviewPage.TEXT and pane.attachment is notes

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from satchel.transfers.one_off import upload_file
 from satchel.ui.preview.pane import PreviewPage
 from tests.support.qt import wait_until
 from tests.ui.window_fixtures import WindowRig
@@ -49,7 +50,7 @@ async def test_kinds_without_a_preview_are_not_fetched(rig: WindowRig, tmp_path:
     card_id = (await provider.list_cards(lists[0].id))[0].id
     source = tmp_path / "Sensor capture.bin"
     source.write_bytes(b"\x00" * 5000)
-    attachment = await provider.upload(card_id, source)
+    attachment = await upload_file(provider, card_id, source)
     cache = rig.window.attachments._content.cache
 
     rig.window.attachments.preview("Acme", attachment)

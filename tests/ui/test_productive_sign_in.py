@@ -12,6 +12,7 @@ from satchel.auth.accounts import AccountStore
 from satchel.auth.secrets import KeyringSecretStore
 from satchel.main import productive_demo_account
 from satchel.models.task_runner import TaskRunner
+from satchel.transfers.one_off import upload_file
 from satchel.ui.account_dialog import AccountDialog
 from satchel.ui.productive_form import ProductiveForm
 from satchel.workspace import Workspace
@@ -104,7 +105,7 @@ async def test_the_demo_signs_in_its_productive_organization(
         source.write_text("demo upload")
         card = (await provider.children((await provider.list_boards())[0]))[0]
         first_task = (await provider.children(card))[0]
-        uploaded = await provider.upload(first_task.id, source)  # to the demo's own bucket
+        uploaded = await upload_file(provider, first_task.id, source)  # to the demo's own bucket
         await provider.delete(uploaded)
     finally:
         await workspace.aclose()

@@ -19,6 +19,7 @@ from satchel.cli.format import human_size
 from satchel.domain.model import Account, Attachment, Board, BoardList, Card, Node
 from satchel.local_service import start_local_service
 from satchel.providers.base import Provider
+from satchel.transfers.one_off import upload_file
 
 
 async def _print_tree(provider: Provider, parent: Node | None, depth: int) -> Card | None:
@@ -46,8 +47,11 @@ async def _tour(provider: Provider, workdir: Path) -> None:
     source = workdir / "hello from Satchel.txt"
     source.write_text("Dropped on a card by satchel --demo.\n", encoding="utf-8")
     print(f"\nUploading {source.name!r} to card {card.name!r}…")
-    attachment = await provider.upload(card.id, source)
-    print(f"  landed as attachment {attachment.id} through the four-step S3 form protocol.")
+    attachment = await upload_file(provider, card.id, source, journal_dir=workdir)
+    print(
+        f"  landed as attachment {attachment.id} through the transfer queue "
+        "(the four-step S3 form protocol)."
+    )
     copy = await provider.download(attachment, workdir / "copy.txt")
     same = (
         hashlib.sha256(copy.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()

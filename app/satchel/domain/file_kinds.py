@@ -9,6 +9,7 @@ scripts, installers, shortcuts, macro documents, unknown kinds) asks first.
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePath
@@ -139,6 +140,11 @@ _TEXT_TYPES = frozenset(
         *("application/x-sh", "application/sql"),
     }
 )
+
+
+def guess_content_type(name: str) -> str:
+    """The content type a file called `name` is sent with (octet-stream when unknown)."""
+    return mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
 
 
 def media_type(content_type: str) -> str:

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 
+from satchel.domain.file_kinds import guess_content_type
 from satchel.domain.file_names import plain_name
 
 
@@ -177,6 +179,20 @@ class ResolvedLink:
 
     def is_usable(self, margin: timedelta = timedelta(0), now: datetime | None = None) -> bool:
         return self.time_left(now) > margin
+
+
+@dataclass(frozen=True, slots=True)
+class FileToSend:
+    """A local file on its way to a card: where it is, and the name and type it lands with."""
+
+    path: Path
+    name: str
+    content_type: str
+
+    @classmethod
+    def of(cls, path: Path) -> FileToSend:
+        """The file under its own name, with the content type its name suggests."""
+        return cls(path, path.name, guess_content_type(path.name))
 
 
 @dataclass(frozen=True, slots=True)

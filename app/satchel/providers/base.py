@@ -4,9 +4,10 @@ Methods are coroutines; cancelling the task that awaits one cancels the work and
 cleans up what it started on the service. Every method raises only
 `satchel.domain.errors.SatchelError` subclasses for failures it expects.
 
-Dialects whose uploads go in steps a transfer queue can resume (bearer, Productive)
-derive from `satchel.providers.staged.StagedUploadProvider`; a dialect with a
-single upload request (Trello's multipart POST) implements `upload()` directly.
+Uploads run only through the transfer queue. Dialects whose uploads go in steps it can
+resume (bearer, Productive) derive from `satchel.providers.staged.StagedUploadProvider`;
+a dialect with a single upload request (Trello's multipart POST) derives from
+`SingleRequestUploadProvider` below.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from satchel.domain.model import (
     Board,
     BoardList,
     Card,
+    FileToSend,
     Identity,
     Node,
     ResolvedLink,
@@ -88,18 +90,6 @@ class Provider(ABC):
         """Give the secret up on the service, where the service can revoke it (Trello)."""
 
     @abstractmethod
-    async def upload(
-        self,
-        card_id: str,
-        path: Path,
-        *,
-        name: str | None = None,
-        content_type: str | None = None,
-        progress: ProgressCallback = no_progress,
-    ) -> Attachment:
-        """Send a file and attach it to the card; returns the linked attachment."""
-
-    @abstractmethod
     async def resolve_download(self, attachment: Attachment) -> ResolvedLink:
         """A fresh link that fetches the file without any credential."""
 
@@ -112,11 +102,18 @@ class Provider(ABC):
         replace: bool = True,
     ) -> Path:
         """Save the attachment's content at `dest` (replaced only when complete, and only
-        with `replace`), through a freshly resolved link fetched by the clean storage client."""
+        with `replace`)."""
         if attachment.is_link:
             raise UsageError(
                 f"“{attachment.name}” is a link to a web page, not a file: open it instead."
             )
+        return await self._save_file(attachment, dest, progress, replace)
+
+    async def _save_file(
+        self, attachment: Attachment, dest: Path, progress: ProgressCallback, replace: bool
+    ) -> Path:
+        """A file attachment to `dest`; by default through a freshly resolved link
+        fetched by the clean storage client."""
         # Here, not at the top: the window imports this interface before its first click
         # and must not wait for the HTTP stack (start-up).
         from satchel.storage.download import download_to_file
@@ -164,3 +161,14 @@ class Provider(ABC):
         _tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+class SingleRequestUploadProvider(Provider):
+    """A dialect that takes a file in one request (Trello's multipart POST); the transfer
+    queue's `SingleRequestRun` sends it, and looks for it on the card after a crash."""
+
+    @abstractmethod
+    async def upload(
+        self, card_id: str, file: FileToSend, progress: ProgressCallback = no_progress
+    ) -> Attachment:
+        """Send the file and attach it to the card; returns the linked attachment."""

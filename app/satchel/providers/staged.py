@@ -1,46 +1,30 @@
-"""Dialects that upload in four steps (bearer, Productive), and how `upload()` runs them.
+"""Dialects that upload in four steps (bearer, Productive).
 
 1. create: the service makes a pending record and a storage permission (a form);
 2. send: the file goes to the storage host as that form;
 3. confirm: the service is told where the object is, and checks it;
 4. link: the record is attached to a card.
 
-Each step is public so that a transfer queue can journal and resume between them.
-`upload()` runs all four, and leaves nothing behind when it fails or is cancelled.
+Each step is public so that the transfer queue (`satchel.transfers.upload_run`) can
+journal and resume between them; it is the only code that runs them in order.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import mimetypes
 from abc import abstractmethod
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
-from satchel.domain import units
-from satchel.domain.errors import LocalFileError, PolicyExpired, SatchelError, TooLarge
+from satchel.domain.errors import PolicyExpired
 from satchel.domain.model import Attachment, PendingUpload, StoredObject
 from satchel.domain.progress import ProgressCallback, no_progress
 from satchel.providers.base import Provider
 from satchel.storage.s3form import upload_form
 
-log = logging.getLogger(__name__)
-
-#: Best-effort clean-up must not hold a cancelled upload hostage for long.
-DISCARD_TIMEOUT = 15.0
 #: A form with less time than this left is not sent: it would expire on the way.
 FORM_MARGIN = timedelta(seconds=30)
-
-
-def guess_content_type(name: str) -> str:
-    return mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
-
-
-def _human(size: int) -> str:
-    return units.binary_size(size)
 
 
 class StagedUploadProvider(Provider):
@@ -52,10 +36,6 @@ class StagedUploadProvider(Provider):
     service_name = "the service"
     #: The clean storage client (no credential) forms go through; the dialect sets it.
     _storage: httpx.AsyncClient
-
-    def __init__(self) -> None:
-        # Clean-ups that outlived a second cancel: kept so they are not garbage-collected.
-        self._discards: set[asyncio.Task[None]] = set()
 
     @abstractmethod
     async def create_upload(self, name: str, size: int, content_type: str) -> PendingUpload:
@@ -93,71 +73,3 @@ class StagedUploadProvider(Provider):
     @abstractmethod
     async def discard_upload(self, attachment_id: str) -> None:
         """Delete a record (and its object) that will not be finished. Idempotent."""
-
-    async def upload(
-        self,
-        card_id: str,
-        path: Path,
-        *,
-        name: str | None = None,
-        content_type: str | None = None,
-        progress: ProgressCallback = no_progress,
-    ) -> Attachment:
-        name = name or path.name
-        content_type = content_type or guess_content_type(name)
-        size = self._size_of(path)
-        created: str | None = None
-        try:
-            pending = await self.create_upload(name, size, content_type)
-            created = pending.id
-            try:
-                stored = await self.send_upload(pending, path, progress=progress)
-            except PolicyExpired:
-                # The permission died while the file waited: one fresh one, then give up.
-                log.info("upload permission expired; asking for a new one")
-                created = None
-                await self._discard(pending.id)
-                pending = await self.create_upload(name, size, content_type)
-                created = pending.id
-                stored = await self.send_upload(pending, path, progress=progress)
-            attachment = await self.confirm_upload(pending, stored)
-            return await self.link_attachment(card_id, attachment.id)
-        except BaseException:
-            if created is not None:
-                await self._discard(created)
-            raise
-
-    def _size_of(self, path: Path) -> int:
-        try:
-            size = path.stat().st_size
-        except OSError as error:
-            raise LocalFileError(
-                f"“{path.name}” cannot be read ({error.strerror or 'unknown error'}). "
-                "Choose the file again.",
-                detail=str(error),
-            ) from None
-        limit = self.max_upload_size
-        if limit is not None and size > limit:
-            raise TooLarge(
-                f"“{path.name}” is {_human(size)}; this service takes files up to "
-                f"{_human(limit)}. Split or compress it first."
-            )
-        return size
-
-    async def _discard(self, attachment_id: str) -> None:
-        """Best effort, shielded: a cancel of the upload must not cancel its clean-up."""
-        task = asyncio.ensure_future(self._discard_quietly(attachment_id))
-        try:
-            await asyncio.shield(task)
-        except asyncio.CancelledError:
-            self._discards.add(task)  # finishes on its own; keep a reference until then
-            task.add_done_callback(self._discards.discard)
-            raise
-
-    async def _discard_quietly(self, attachment_id: str) -> None:
-        try:
-            async with asyncio.timeout(DISCARD_TIMEOUT):
-                await self.discard_upload(attachment_id)
-        except (SatchelError, TimeoutError) as error:
-            # The service's orphan sweep removes what is never linked; say so and move on.
-            log.warning("could not remove unfinished upload %s: %s", attachment_id, error)

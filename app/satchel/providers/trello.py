@@ -38,6 +38,7 @@ from satchel.domain.model import (
     Board,
     BoardList,
     Card,
+    FileToSend,
     Identity,
     Node,
     Preview,
@@ -45,11 +46,10 @@ from satchel.domain.model import (
 )
 from satchel.domain.plans import TRELLO_DEFAULT_UPLOAD_LIMIT
 from satchel.domain.progress import CountProgress, ProgressCallback, no_count, no_progress
-from satchel.providers.base import Provider
+from satchel.providers.base import SingleRequestUploadProvider
 from satchel.providers.http import json_body, make_api_client, malformed, read_answer
 from satchel.providers.pacing import Budget, Pacer
 from satchel.providers.retries import API_RETRY, RetryPolicy
-from satchel.providers.staged import guess_content_type
 from satchel.providers.trello_cache import TreeCache
 from satchel.providers.trello_http import (
     TRELLO_BUDGETS,
@@ -88,7 +88,7 @@ def _segment(identifier: str) -> str:
     return quote(identifier, safe="")
 
 
-class TrelloProvider(Provider):
+class TrelloProvider(SingleRequestUploadProvider):
     """One Trello member's account, signed in with an application key and a token."""
 
     kind = "trello"
@@ -276,20 +276,13 @@ class TrelloProvider(Provider):
     # --- upload and delete -----------------------------------------------------------------
 
     async def upload(
-        self,
-        card_id: str,
-        path: Path,
-        *,
-        name: str | None = None,
-        content_type: str | None = None,
-        progress: ProgressCallback = no_progress,
+        self, card_id: str, file: FileToSend, progress: ProgressCallback = no_progress
     ) -> Attachment:
         """One multipart POST, streamed from disk; a 429 sends it again from the start.
 
         A file over the account's upload limit is refused before a byte is sent."""
-        name = name or path.name
+        path, name, content_type = file.path, file.name, file.content_type
         self._check_size(path, name)
-        content_type = content_type or guess_content_type(name)
         # setCover=false: Trello would otherwise make an uploaded picture the card's cover.
         fields = {"name": name, "mimeType": content_type, "setCover": "false"}
         url = self._url(f"/cards/{_segment(card_id)}/attachments")
@@ -335,19 +328,10 @@ class TrelloProvider(Provider):
             self._links.download_route(attachment, _card_of(attachment))
         )
 
-    async def download(
-        self,
-        attachment: Attachment,
-        dest: Path,
-        *,
-        progress: ProgressCallback = no_progress,
-        replace: bool = True,
+    async def _save_file(
+        self, attachment: Attachment, dest: Path, progress: ProgressCallback, replace: bool
     ) -> Path:
         """The file from its `/download/` route: Trello's 302 or the bytes themselves."""
-        if attachment.is_link:
-            raise UsageError(
-                f"“{attachment.name}” is a link to a web page, not a file: open it instead."
-            )
         response = await self.open_file(attachment, {"Accept-Encoding": "identity"})
         return await save_answer(response, dest, attachment.size, progress, replace=replace)
 

@@ -13,13 +13,14 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import httpx
 
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Identity, PendingUpload
 from satchel.domain.progress import ProgressCallback
-from satchel.providers.base import Provider
+from satchel.providers.base import Provider, SingleRequestUploadProvider
 from satchel.providers.retries import Retrier, RetryHook, RetryPolicy
 from satchel.providers.staged import StagedUploadProvider
 from satchel.storage.client import make_storage_client
@@ -127,10 +128,12 @@ class Driver:
             storage = self._storage_client()
             await DownloadRun(item, provider, storage, self._context(item, self.retrier)).run()
             return
-        if not isinstance(provider, StagedUploadProvider):
+        if isinstance(provider, SingleRequestUploadProvider):
             limit = self.known_max_size(item.account)
             await SingleRequestRun(item, provider, self._context(item, self.retrier, limit)).run()
             return
+        if not isinstance(provider, StagedUploadProvider):
+            raise AssertionError(f"{provider!r} has no upload the queue can run")
         limit = await self._max_size(item.account, provider)
         await self._upload_run(item, provider, self.retrier, limit).run()
 
@@ -168,7 +171,9 @@ class Driver:
             provider = self._providers(item.account)
             if not isinstance(provider, StagedUploadProvider):
                 return False
-            await self._upload_run(item, provider, self._cleanup).discard()
+            # Its retries keep quiet: the item goes on showing why it ended, not the clean-up's.
+            context = replace(self._context(item, self._cleanup), on_retry=_cleanup_retried)
+            await UploadRun(item, provider, context, pending=self._pending).discard()
         except SatchelError as error:
             log.warning(
                 "could not remove the unfinished upload of item %d from the service: %s; "
@@ -195,3 +200,7 @@ class Driver:
         if self._own_storage and self._storage is not None:
             await self._storage.aclose()
         self._storage = None
+
+
+def _cleanup_retried(error: SatchelError, attempt: int, _wait: float) -> None:
+    log.info("clean-up try %d failed: %s", attempt, error.message)

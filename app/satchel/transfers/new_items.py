@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from satchel.domain.errors import SatchelError
+from satchel.domain.file_kinds import guess_content_type
 from satchel.domain.model import Attachment
-from satchel.providers.staged import guess_content_type
 from satchel.storage.download import write_error
 from satchel.transfers.checks import check_source
 from satchel.transfers.items import Direction, SavedCopy, State, Step, TransferItem

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from satchel.domain.errors import SatchelError, ServiceUnavailable
-from satchel.domain.model import Attachment
-from satchel.providers.base import Provider
+from satchel.domain.model import Attachment, FileToSend
+from satchel.providers.base import SingleRequestUploadProvider
 from satchel.transfers.checks import FileFacts, check_unchanged, too_large
 from satchel.transfers.items import State, Step, TransferItem
 from satchel.transfers.run_context import RunContext
@@ -25,7 +25,7 @@ class SingleRequestRun:
     def __init__(
         self,
         item: TransferItem,
-        provider: Provider,
+        provider: SingleRequestUploadProvider,
         context: RunContext,
     ) -> None:
         self.item = item
@@ -47,15 +47,11 @@ class SingleRequestRun:
         check_unchanged(item.local_path, facts)
         item.step = Step.SEND
         await self.context.commit(item, ("step",), durable=True)
+        content_type = item.content_type or "application/octet-stream"
+        file = FileToSend(item.local_path, item.name, content_type)
 
         async def send() -> Attachment:
-            return await self.provider.upload(
-                card_id,
-                item.local_path,
-                name=item.name,
-                content_type=item.content_type,
-                progress=self.context.progress,
-            )
+            return await self.provider.upload(card_id, file, self.context.progress)
 
         def refused_untouched(error: SatchelError) -> bool:
             # 429/5xx: the service did not take the file. A dropped connection may have
