@@ -10,10 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton, QSystemTrayIcon
 
+from satchel.domain.model import Account
+from satchel.models.transfer_list import TransferColumn
 from satchel.transfers.items import State, TransferItem
 from tests.support.qt import wait_until
+from tests.support.sandbox import SandboxInfo
 from tests.ui.person import activate, focus, press
-from tests.ui.window_fixtures import WindowRig
+from tests.ui.window_fixtures import ACCOUNT, WindowRig
 
 BOARD, LIST, CARD = "Brand Assets", "Logos", "Logo pack"
 
@@ -86,6 +89,8 @@ async def test_the_panel_buttons_drive_the_queue(queue_rig: WindowRig, tmp_path:
     assert [i.state for i in items[1:]] == [State.QUEUED] * 2, "only the selected one"
 
     select_row(rig, items[0])
+    # The state changes before the journal has it; the row (and the button) follow then.
+    await wait_until(panel.retry_button.isEnabled, what="Retry to offer itself")
     click(panel.retry_button)
     await wait_until(lambda: items[0].state is State.QUEUED, what="the retry to queue it again")
 
@@ -141,3 +146,75 @@ def names_under(rig: WindowRig) -> list[str]:
     parent = rig.find(BOARD, LIST, CARD)
     proxy = rig.window.proxy
     return [proxy.index(r, 0, parent).data() for r in range(proxy.rowCount(parent))]
+
+
+def status_shown(rig: WindowRig, item: TransferItem) -> str:
+    """The Status cell of the item's row, as the panel's table shows it."""
+    model = rig.window.transfers.model  # type: ignore[union-attr]
+    row = next(r for r in range(model.rowCount()) if model.item_at(r) is item)
+    return str(model.index(row, TransferColumn.STATUS).data())
+
+
+@pytest.mark.asyncio
+async def test_sign_in_again_holds_the_accounts_rows_and_retry_goes_on(
+    queue_rig: WindowRig, tmp_path: Path, sandbox: SandboxInfo, rw_key: str
+) -> None:
+    rig = queue_rig
+    transfers = rig.window.transfers
+    assert transfers is not None
+    panel, queue = transfers.panel, transfers.queue
+    rig.window.transfers_dock.show()
+    click(panel.pause_button)
+    await wait_until(lambda: queue.paused, what="the queue to pause")
+    files = [tmp_path / "held 1.txt", tmp_path / "held 2.txt"]
+    for file in files:
+        file.write_text(f"{file.name} " * 50)
+    items = await upload_with_the_keyboard(rig, files)
+
+    repainted: list[tuple[int, int]] = []
+    panel.model.dataChanged.connect(
+        lambda first, last, *_: repainted.append((first.row(), last.row()))
+    )
+    rig.workspace.mark_signed_out(ACCOUNT)  # the service refused the key
+    assert repainted == [(0, 1)]
+    waiting = f"waiting for sign-in to {ACCOUNT}"
+    assert [status_shown(rig, i) for i in items] == [waiting] * 2
+
+    click(panel.pause_button)  # the queue tries them: each stops for the sign-in
+    await wait_until(lambda: all(i.state is State.FAILED for i in items), 30, "the items")
+    assert [status_shown(rig, i) for i in items] == [waiting] * 2
+    select_row(rig, items[0])
+    await wait_until(panel.retry_button.isEnabled, what="Retry to offer itself")
+
+    repainted.clear()
+    await rig.workspace.sign_in(Account(ACCOUNT, "bearer", sandbox.base_url), rw_key)
+    assert (0, 1) in repainted  # the rows that waited, repainted once signed in
+    assert [status_shown(rig, i) for i in items] == ["stopped for sign-in: Retry to go on"] * 2
+
+    click(panel.pause_button)  # held, so that each retried row can be read as queued
+    await wait_until(lambda: queue.paused, what="the queue to pause")
+    for item in items:
+        select_row(rig, item)
+        click(panel.retry_button)
+        await wait_until(lambda: item.state is State.QUEUED, what="the retry")  # noqa: B023
+    assert [status_shown(rig, i) for i in items] == ["queued"] * 2
+
+
+@pytest.mark.asyncio
+async def test_a_changed_card_repaints_its_rows(queue_rig: WindowRig, tmp_path: Path) -> None:
+    rig = queue_rig
+    transfers = rig.window.transfers
+    assert transfers is not None
+    click(transfers.panel.pause_button)
+    await wait_until(lambda: transfers.queue.paused, what="the queue to pause")
+    source = tmp_path / "on the card.txt"
+    source.write_text("here")
+    (item,) = await upload_with_the_keyboard(rig, [source])
+    assert item.card_id is not None
+    repainted: list[tuple[int, int, int]] = []
+    transfers.model.dataChanged.connect(
+        lambda first, last, *_: repainted.append((first.row(), last.row(), last.column()))
+    )
+    rig.workspace.card_changed(ACCOUNT, item.card_id)
+    row = transfers.model.queue.row_of(item)
+    assert repainted == [(row, row, TransferColumn.TIME_LEFT)]

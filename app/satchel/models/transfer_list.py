@@ -8,6 +8,7 @@ per chunk.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -19,12 +20,16 @@ from PySide6.QtCore import (
 )
 
 from satchel.domain import units
+from satchel.domain.errors import SignInRequired
 from satchel.models.read_only_table import Index, ReadOnlyTableModel
+from satchel.models.workspace_changes import WorkspaceChanges
 from satchel.transfers.events import Totals, TransferListener
 from satchel.transfers.items import Direction, State, TransferItem
 from satchel.transfers.queue import TransferQueue
 
 REPAINT_MS = 500
+#: How the journal names an item that failed because its account must sign in again.
+_SIGN_IN_KIND = SignInRequired.__name__
 
 
 class TransferColumn(IntEnum):
@@ -101,6 +106,17 @@ class TransferListModel(ReadOnlyTableModel):
         self._timer = QTimer(self, interval=REPAINT_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start()
+        #: Whether an account must sign in again; the workspace's answer once `follow`ed.
+        self._needs_sign_in: Callable[[str], bool] = lambda _account: False
+
+    def follow(self, changes: WorkspaceChanges, needs_sign_in: Callable[[str], bool]) -> None:
+        """Answer the workspace's events: an account that must sign in again has its
+        waiting rows say so (and, once signed in, offer Retry); a changed card's rows
+        are shown afresh."""
+        self._needs_sign_in = needs_sign_in
+        changes.sign_in_required.connect(self._on_changes_account_changed)
+        changes.signed_in.connect(self._on_changes_account_changed)
+        changes.card_changed.connect(self._on_changes_card_changed)
 
     def detach(self) -> None:
         self._timer.stop()
@@ -134,7 +150,7 @@ class TransferListModel(ReadOnlyTableModel):
                 if item.direction is Direction.UPLOAD
                 else f"to {item.local_path}"
             )
-            return f"{item.name}\n{item.direction.value} {where}\n{item.status_text}"
+            return f"{item.name}\n{item.direction.value} {where}\n{self.status(item)}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             TransferColumn.SIZE, TransferColumn.SPEED, TransferColumn.TIME_LEFT
         ):  # fmt: skip
@@ -153,7 +169,7 @@ class TransferListModel(ReadOnlyTableModel):
             arrow = "↑" if item.direction is Direction.UPLOAD else "↓"
             return f"{arrow} {item.name}"
         if column is TransferColumn.STATUS:
-            return item.status_text
+            return self.status(item)
         if column is TransferColumn.PROGRESS:
             return f"{item.fraction:.0%}"
         if column is TransferColumn.SIZE:
@@ -164,6 +180,29 @@ class TransferListModel(ReadOnlyTableModel):
         if item.state is State.ACTIVE:
             return human_seconds(item.time_left(now))
         return ""
+
+    def status(self, item: TransferItem) -> str:
+        """The item's own status, unless its account's sign-in holds it up."""
+        stopped = item.state is State.FAILED and item.error_kind == _SIGN_IN_KIND
+        if not (stopped or item.state is State.QUEUED):
+            return item.status_text
+        if self._needs_sign_in(item.account):
+            return f"waiting for sign-in to {item.account}"
+        return "stopped for sign-in: Retry to go on" if stopped else item.status_text
+
+    # --- from the workspace ------------------------------------------------------------------
+
+    def _repaint_where(self, wanted: Callable[[TransferItem], bool]) -> None:
+        rows = [row for row, item in enumerate(self.queue) if wanted(item)]
+        if rows:
+            last = len(TransferColumn) - 1
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+
+    def _on_changes_account_changed(self, account: str) -> None:
+        self._repaint_where(lambda item: item.account == account)
+
+    def _on_changes_card_changed(self, account: str, card_id: str) -> None:
+        self._repaint_where(lambda item: item.account == account and item.card_id == card_id)
 
     # --- from the queue ----------------------------------------------------------------------
 

@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
     def attach_transfers(self, transfers: TransferCommands) -> None:
         """The queue's panel and commands; the app attaches them once the window shows."""
         self.transfers = transfers
+        transfers.model.follow(self.changes, self.workspace.needs_sign_in)
         self.transfers_dock.setWidget(transfers.panel)
         transfers.told.connect(self._on_told)
         self.uploads.attach(transfers)
