@@ -6,8 +6,6 @@ every call reads what is on disk now. WAL mode lets them read while the service 
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import sqlite3
 import threading
 import uuid
@@ -30,88 +28,22 @@ from satchel.sandbox.records import (
     object_key_for,
     utc_now,
 )
+from satchel.sandbox.store_rows import (
+    SCHEMA,
+    attachment_from,
+    board_from,
+    card_from,
+    hash_key,
+    list_from,
+    new_key,
+    tenant_from,
+)
 
 T = TypeVar("T")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS tenants (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
-    api_access INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS api_keys (
-    key_hash TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id),
-    scope TEXT NOT NULL CHECK (scope IN ('read', 'read_write')),
-    created_at TEXT NOT NULL, revoked_at TEXT);
-CREATE TABLE IF NOT EXISTS boards (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-    tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS lists (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-    tenant_id TEXT NOT NULL REFERENCES tenants(id), board_id TEXT NOT NULL REFERENCES boards(id),
-    name TEXT NOT NULL, position INTEGER NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS cards (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-    tenant_id TEXT NOT NULL REFERENCES tenants(id), board_id TEXT NOT NULL REFERENCES boards(id),
-    list_id TEXT NOT NULL REFERENCES lists(id), name TEXT NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS attachments (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-    tenant_id TEXT NOT NULL REFERENCES tenants(id), card_id TEXT REFERENCES cards(id),
-    name TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER,
-    kind TEXT NOT NULL CHECK (kind IN ('file', 'link')), url TEXT,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'stored')), object_key TEXT,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS lists_by_board ON lists (board_id, seq);
-CREATE INDEX IF NOT EXISTS cards_by_list ON cards (list_id, seq);
-CREATE INDEX IF NOT EXISTS attachments_by_card ON attachments (card_id, seq);
-CREATE INDEX IF NOT EXISTS attachments_unlinked ON attachments (created_at) WHERE card_id IS NULL;
-"""
-
-
-def hash_key(plaintext: str) -> str:
-    return hashlib.sha256(plaintext.encode()).hexdigest()
-
-
-def new_key() -> str:
-    """`ixk_` and 40 URL-safe random characters."""
-    return "ixk_" + secrets.token_urlsafe(30)
 
 
 class LinkRefused(Exception):
     """The attachment cannot be linked to that card; the message says why."""
-
-
-def _tenant(row: sqlite3.Row) -> Tenant:
-    return Tenant(row["id"], row["name"], bool(row["api_access"]), row["created_at"])
-
-
-def _board(row: sqlite3.Row) -> Board:
-    return Board(row["seq"], row["id"], row["name"], row["created_at"], row["updated_at"])
-
-
-def _list(row: sqlite3.Row) -> BoardList:
-    return BoardList(
-        row["seq"], row["id"], row["board_id"], row["name"], row["position"],
-        row["created_at"], row["updated_at"],
-    )  # fmt: skip
-
-
-def _card(row: sqlite3.Row) -> Card:
-    return Card(
-        row["seq"], row["id"], row["board_id"], row["list_id"], row["name"],
-        row["created_at"], row["updated_at"],
-    )  # fmt: skip
-
-
-def _attachment(row: sqlite3.Row) -> Attachment:
-    return Attachment(
-        row["seq"], row["id"], row["tenant_id"], row["card_id"], row["name"],
-        row["content_type"], row["size"], cast(AttachmentKind, row["kind"]), row["url"],
-        cast(AttachmentState, row["state"]), row["object_key"],
-        row["created_at"], row["updated_at"],
-    )  # fmt: skip
 
 
 class Store:
@@ -132,7 +64,7 @@ class Store:
             # 3 commits per upload took about 4 ms of the loop's time per file.
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(SCHEMA)
 
     def close(self) -> None:
         with self._lock:
@@ -218,7 +150,7 @@ class Store:
     def tenants(self) -> list[Tenant]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM tenants ORDER BY seq").fetchall()
-        return [_tenant(row) for row in rows]
+        return [tenant_from(row) for row in rows]
 
     def create_key(self, tenant_id: str, scope: Scope) -> str:
         """A new key for the tenant; returns the plaintext, which is never stored."""
@@ -244,7 +176,7 @@ class Store:
             " WHERE k.key_hash = ? AND k.revoked_at IS NULL",
             (hash_key(plaintext),),
         )
-        return None if row is None else Grant(_tenant(row), cast(Scope, row["scope"]))
+        return None if row is None else Grant(tenant_from(row), cast(Scope, row["scope"]))
 
     # -- boards, lists, cards -----------------------------------------------
 
@@ -257,17 +189,17 @@ class Store:
                 (str(uuid.uuid4()), tenant_id, name, now, now),
             )
             row = self._db.execute("SELECT * FROM boards WHERE seq = ?", (cursor.lastrowid,))
-            return _board(row.fetchone())
+            return board_from(row.fetchone())
 
     def board(self, tenant_id: str, board_id: str) -> Board | None:
         row = self._one(
             "SELECT * FROM boards WHERE id = ? AND tenant_id = ?", (board_id, tenant_id)
         )
-        return None if row is None else _board(row)
+        return None if row is None else board_from(row)
 
     def boards(self, tenant_id: str, after: int = 0, limit: int = 100) -> Page[Board]:
         return self._page(
-            _board, "SELECT * FROM boards WHERE tenant_id = ?", (tenant_id,), after, limit
+            board_from, "SELECT * FROM boards WHERE tenant_id = ?", (tenant_id,), after, limit
         )
 
     def create_list(self, tenant_id: str, board_id: str, name: str) -> BoardList:
@@ -282,17 +214,17 @@ class Store:
                 (str(uuid.uuid4()), tenant_id, board_id, name, position, now, now),
             )
             row = self._db.execute("SELECT * FROM lists WHERE seq = ?", (cursor.lastrowid,))
-            return _list(row.fetchone())
+            return list_from(row.fetchone())
 
     def list_(self, tenant_id: str, list_id: str) -> BoardList | None:
         row = self._one("SELECT * FROM lists WHERE id = ? AND tenant_id = ?", (list_id, tenant_id))
-        return None if row is None else _list(row)
+        return None if row is None else list_from(row)
 
     def lists(
         self, tenant_id: str, board_id: str, after: int = 0, limit: int = 100
     ) -> Page[BoardList]:
         return self._page(
-            _list, "SELECT * FROM lists WHERE tenant_id = ? AND board_id = ?",
+            list_from, "SELECT * FROM lists WHERE tenant_id = ? AND board_id = ?",
             (tenant_id, board_id), after, limit,
         )  # fmt: skip
 
@@ -308,15 +240,15 @@ class Store:
                 (str(uuid.uuid4()), tenant_id, board_list.board_id, list_id, name, now, now),
             )
             row = self._db.execute("SELECT * FROM cards WHERE seq = ?", (cursor.lastrowid,))
-            return _card(row.fetchone())
+            return card_from(row.fetchone())
 
     def card(self, tenant_id: str, card_id: str) -> Card | None:
         row = self._one("SELECT * FROM cards WHERE id = ? AND tenant_id = ?", (card_id, tenant_id))
-        return None if row is None else _card(row)
+        return None if row is None else card_from(row)
 
     def cards(self, tenant_id: str, list_id: str, after: int = 0, limit: int = 100) -> Page[Card]:
         return self._page(
-            _card, "SELECT * FROM cards WHERE tenant_id = ? AND list_id = ?",
+            card_from, "SELECT * FROM cards WHERE tenant_id = ? AND list_id = ?",
             (tenant_id, list_id), after, limit,
         )  # fmt: skip
 
@@ -346,19 +278,19 @@ class Store:
                  object_key, now, now),
             )  # fmt: skip
             row = self._db.execute("SELECT * FROM attachments WHERE seq = ?", (cursor.lastrowid,))
-            return _attachment(row.fetchone())
+            return attachment_from(row.fetchone())
 
     def attachment(self, tenant_id: str, attachment_id: str) -> Attachment | None:
         row = self._one(
             "SELECT * FROM attachments WHERE id = ? AND tenant_id = ?", (attachment_id, tenant_id)
         )
-        return None if row is None else _attachment(row)
+        return None if row is None else attachment_from(row)
 
     def card_attachments(
         self, tenant_id: str, card_id: str, after: int = 0, limit: int = 100
     ) -> Page[Attachment]:
         return self._page(
-            _attachment, "SELECT * FROM attachments WHERE tenant_id = ? AND card_id = ?",
+            attachment_from, "SELECT * FROM attachments WHERE tenant_id = ? AND card_id = ?",
             (tenant_id, card_id), after, limit,
         )  # fmt: skip
 
@@ -409,7 +341,7 @@ class Store:
                 "SELECT * FROM attachments WHERE card_id IS NULL AND created_at < ?",
                 (created_before,),
             ).fetchall()
-            orphans = [_attachment(row) for row in rows]
+            orphans = [attachment_from(row) for row in rows]
             self._db.executemany(
                 "DELETE FROM attachments WHERE id = ?", [(orphan.id,) for orphan in orphans]
             )
