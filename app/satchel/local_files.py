@@ -8,6 +8,8 @@
   (Windows: a Zone.Identifier stream; macOS: the quarantine attribute), so the system
   warns before running it, as it does for a browser's downloads.
 - Folders with the person's data are created readable by them only.
+- A file written whole before it takes its name is first written under one kind of
+  temporary name (`temporary_beside`), so that what a crash leaves is recognisable.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -26,9 +29,28 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
+#: The ending of every temporary file Satchel writes.
+TEMPORARY_SUFFIX = ".part"
+#: Bytes of the real name kept in a temporary one: with the rest, well under NAME_MAX.
+_TEMPORARY_STEM_BYTES = 100
 #: Windows' "Internet" zone: SmartScreen and Office's Protected View check it.
 _ZONE_IDENTIFIER = "[ZoneTransfer]\r\nZoneId=3\r\n"
 _QUARANTINE = "com.apple.quarantine"
+
+
+def temporary_beside(dest: Path, tag: str | None = None) -> Path:
+    """Where a file is written before it takes `dest`'s name: hidden, in the same folder
+    (so the final move is a rename), short enough however long the real name is.
+
+    `tag` makes it one per owner (a queue item's resumable part); by default it is random.
+    """
+    stem = dest.name.encode("utf-8")[:_TEMPORARY_STEM_BYTES].decode("utf-8", "ignore")
+    return dest.with_name(f".{stem}.{tag or secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name is one `temporary_beside` makes."""
+    return name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)
 
 
 def create_new(path: Path, mode: int = 0o666) -> BinaryIO:

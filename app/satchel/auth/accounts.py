@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 from satchel.domain.errors import NotFound, UsageError
 from satchel.domain.model import Account
-from satchel.local_files import private_folder, sync_folder
+from satchel.local_files import create_new, private_folder, sync_folder, temporary_beside
 
 ACCOUNTS_FILE = "accounts.json"
 
@@ -44,16 +43,16 @@ class AccountStore:
     def save(self, accounts: list[Account]) -> None:
         private_folder(self.path.parent)
         payload = json.dumps({"accounts": [asdict(a) for a in accounts]}, indent=2)
-        handle, temp_name = tempfile.mkstemp(dir=self.path.parent, prefix=".accounts-")
+        temp_path = temporary_beside(self.path)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as temp:
-                temp.write(payload)
+            with create_new(temp_path, 0o600) as temp:
+                temp.write(payload.encode("utf-8"))
                 temp.flush()
                 os.fsync(temp.fileno())  # on the disk before it replaces the old list
-            Path(temp_name).replace(self.path)
+            temp_path.replace(self.path)
             sync_folder(self.path.parent)
         except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
+            temp_path.unlink(missing_ok=True)
             raise
 
     def add(self, account: Account) -> None:

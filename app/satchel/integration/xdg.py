@@ -12,6 +12,7 @@ from pathlib import Path
 
 from satchel.integration import icons
 from satchel.integration.entry import APP_ID, desktop_entry, metainfo
+from satchel.local_files import temporary_beside
 
 
 def data_home() -> Path:
@@ -58,7 +59,7 @@ class Layout:
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.part")
+    temp = temporary_beside(path)
     temp.write_bytes(data)
     temp.replace(path)  # a menu never reads half a file
 

@@ -7,10 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from satchel.local_files import temporary_beside
+
 
 def write_private_json(path: Path, data: Any) -> None:
     """Write with mode 0600 from the first byte, then rename over the old file."""
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = temporary_beside(path, "private")
     temporary.unlink(missing_ok=True)
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -29,7 +29,7 @@ from satchel.domain.errors import LocalFileError
 from satchel.domain.file_names import safe_file_name, shortened
 from satchel.domain.model import Attachment
 from satchel.domain.progress import ProgressCallback, no_progress
-from satchel.local_files import private_folder
+from satchel.local_files import is_temporary, private_folder
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ class ContentCache:
         now = self._clock()
         with contextlib.suppress(FileNotFoundError):
             for entry in os.scandir(self.root):
-                if not (entry.name.startswith(".") and entry.name.endswith(".part")):
+                if not is_temporary(entry.name):
                     continue
                 if self._is_in_flight(entry.name):
                     continue
@@ -253,6 +253,6 @@ class ContentCache:
                         Path(entry.path).unlink()
 
     def _is_in_flight(self, part_name: str) -> bool:
-        # download_to_file names its temporary file ".<name>.<random>.part"; a name starts
-        # with its key.
+        # A download's temporary file is named after its destination (temporary_beside),
+        # so it starts with the entry's key.
         return any(part_name.startswith(f".{name[:_KEY_CHARS]}") for name in self._downloads)

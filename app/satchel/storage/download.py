@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +29,7 @@ from satchel.domain.errors import (
 )
 from satchel.domain.model import ResolvedLink
 from satchel.domain.progress import ProgressCallback, no_progress
-from satchel.local_files import create_new, finish_download, link_new
+from satchel.local_files import create_new, finish_download, link_new, temporary_beside
 from satchel.storage.body_stream import body_pieces
 from satchel.storage.client import closing_answer, open_storage_get, read_capped
 from satchel.storage.file_writer import BatchWriter
@@ -70,13 +69,6 @@ def write_error(dest: Path, error: OSError) -> LocalFileError:
         f"“{dest.name}” could not be saved ({error.strerror or type(error).__name__}).",
         detail=str(error),
     )
-
-
-def _temp_path(dest: Path) -> Path:
-    # Hidden, beside the destination (so the final rename is atomic), and short enough
-    # for NAME_MAX however long the real name is.
-    stem = dest.name.encode("utf-8")[:100].decode("utf-8", "ignore")
-    return dest.with_name(f".{stem}.{secrets.token_hex(4)}.part")
 
 
 def declared_size(response: httpx.Response) -> int | None:
@@ -184,7 +176,7 @@ async def _save(
     replace: bool,
 ) -> Path:
     """Stream the body to a temporary file beside `dest`, check it, move it into place."""
-    temp = _temp_path(dest)
+    temp = temporary_beside(dest)
     try:
         file = create_new(temp)
     except OSError as error:

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from satchel.domain.model import Attachment
+from satchel.local_files import temporary_beside
 from satchel.providers.base import Provider
 from satchel.storage.download import write_error
 from satchel.storage.resumable_download import fetch_resumable
@@ -21,8 +22,7 @@ from satchel.transfers.same_content import AlreadySaved, confirming, copy_to_con
 
 def partial_path_for(dest: Path, item_id: int) -> Path:
     """Hidden, beside the destination (so moving it into place is a rename), one per item."""
-    stem = dest.name.encode("utf-8")[:100].decode("utf-8", "ignore")
-    return dest.with_name(f".{stem}.satchel-{item_id}.part")
+    return temporary_beside(dest, f"satchel-{item_id}")
 
 
 class DownloadRun:
