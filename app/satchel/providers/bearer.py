@@ -40,12 +40,13 @@ from satchel.providers.http import (
     json_body,
     make_api_client,
     malformed,
+    redirect_target,
     send,
 )
 from satchel.providers.paging import Identified, PageGuard, item_id
 from satchel.providers.retries import API_RETRY, RetryPolicy, retrying_rate_limits
 from satchel.providers.staged import StagedUploadProvider
-from satchel.storage.client import make_storage_client, refuse_plain_http_after_https
+from satchel.storage.client import make_storage_client
 from satchel.storage.links import DEFAULT_LINK_TTL, link_from_url
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,6 @@ T = TypeVar("T", bound=Identified)
 PAGE_SIZE = 500  # the most the service hands out per page
 #: A million items of one collection; a service handing out new cursors past that is broken.
 MAX_PAGES = 2_000
-_REDIRECTS = {301, 302, 303, 307, 308}
 #: Sending a big file takes a while: a form with less than this left is not worth starting.
 
 
@@ -180,15 +180,10 @@ class BearerProvider(StagedUploadProvider):
     async def resolve_download(self, attachment: Attachment) -> ResolvedLink:
         """Ask the service's download route for its redirect, and do not follow it."""
         response = await self._call("GET", f"/attachments/{_segment(attachment.id)}/download")
-        location = response.headers.get("Location")
-        if response.status_code not in _REDIRECTS or not location:
+        target = redirect_target(response)
+        if target is None:
             raise malformed(f"a download answer without a redirect ({response.status_code})")
-        try:
-            url = response.url.join(location)
-        except httpx.InvalidURL:
-            raise malformed("a download redirect that is not a URL") from None
-        refuse_plain_http_after_https(response.url, url)
-        return link_from_url(str(url), default_ttl=DEFAULT_LINK_TTL)
+        return link_from_url(str(target), default_ttl=DEFAULT_LINK_TTL)
 
     async def delete(self, attachment: Attachment) -> None:
         await self._call("DELETE", f"/attachments/{_segment(attachment.id)}")

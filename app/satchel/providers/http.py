@@ -30,7 +30,7 @@ from satchel.domain.errors import (
 )
 from satchel.log import redact, register_secret
 from satchel.storage.bounded_read import TooLong, UnknownEncoding, answered, read_bounded
-from satchel.storage.client import new_client
+from satchel.storage.client import new_client, refuse_plain_http_after_https
 from satchel.storage.s3_answers import retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,24 @@ def malformed(what: str, detail: str | None = None) -> MalformedResponse:
         "keeps happening, the service or Satchel needs an update.",
         detail=redact(detail)[:_DETAIL_LIMIT] if detail else None,
     )
+
+
+#: The answers that send a download on to the storage host.
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def redirect_target(response: httpx.Response) -> httpx.URL | None:
+    """Where a redirecting answer sends the download (None when it does not redirect),
+    never from https to plain http."""
+    location = response.headers.get("Location")
+    if response.status_code not in REDIRECTS or not location:
+        return None
+    try:
+        target = response.url.join(location)
+    except httpx.InvalidURL:
+        raise malformed("a download redirect that is not a URL") from None
+    refuse_plain_http_after_https(response.url, target)
+    return target
 
 
 def json_body(response: httpx.Response) -> Any:

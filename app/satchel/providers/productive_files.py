@@ -18,7 +18,7 @@ import httpx
 from satchel.domain.errors import MalformedResponse, StorageDenied
 from satchel.domain.model import ResolvedLink
 from satchel.log import RedactingFilter
-from satchel.providers.http import network_error
+from satchel.providers.http import REDIRECTS, network_error
 from satchel.storage.client import refuse_plain_http_after_https
 from satchel.storage.links import link_from_url
 
@@ -37,7 +37,6 @@ _scrub_httpx_lines()
 
 #: How long a storage link the files host hands out is trusted when it does not say.
 LINK_TTL = timedelta(minutes=1)
-_REDIRECTS = {301, 302, 303, 307, 308}
 _LOGIN_WORDS = ("login", "log_in", "sign_in", "signin", "session", "auth")
 
 
@@ -80,7 +79,7 @@ async def resolve_file(client: httpx.AsyncClient, file_url: str, token: str) -> 
     try:
         status = response.status_code
         log.debug("files host answered %s", status)
-        if status in _REDIRECTS:
+        if status in REDIRECTS:
             location = response.headers.get("Location", "")
             if not location:
                 raise MalformedResponse("Productive's file host redirected to nowhere.")

@@ -26,16 +26,15 @@ from satchel.domain.errors import (
     ServiceUnavailable,
 )
 from satchel.domain.model import Attachment, Preview, ResolvedLink
-from satchel.providers.http import malformed
+from satchel.providers.http import malformed, redirect_target
 from satchel.providers.trello_http import TrelloHttp
-from satchel.storage.client import open_storage_get, refuse_plain_http_after_https
+from satchel.storage.client import open_storage_get
 from satchel.storage.links import link_from_url
 
 log = logging.getLogger(__name__)
 
 #: How long the redirect's Location works, when its own query does not say.
 LINK_TTL = timedelta(hours=1)
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DOWNLOAD = re.compile(r"/1/cards/[^/]+/attachments/[^/]+/download/[^/]+")
 _PREVIEW = re.compile(r"/1/cards/[^/]+/attachments/[^/]+/previews/[^/]+/download(/[^/]+)?")
 #: What a server that does not do HEAD on this route may answer instead of a redirect.
@@ -122,12 +121,5 @@ class TrelloLinks:
 
 
 def _link(response: httpx.Response) -> ResolvedLink | None:
-    location = response.headers.get("Location")
-    if response.status_code not in _REDIRECTS or not location:
-        return None
-    try:
-        url = response.url.join(location)
-    except httpx.InvalidURL:
-        raise malformed("a download redirect that is not a URL") from None
-    refuse_plain_http_after_https(response.url, url)
-    return link_from_url(str(url), default_ttl=LINK_TTL)
+    target = redirect_target(response)
+    return None if target is None else link_from_url(str(target), default_ttl=LINK_TTL)
