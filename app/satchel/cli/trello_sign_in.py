@@ -30,10 +30,9 @@ from satchel.auth.trello_authorize import (
 from satchel.cli.context import check_keyring, open_workspace, read_secret, sign_in
 from satchel.domain.addresses import check_service_address
 from satchel.domain.errors import UsageError
-from satchel.domain.model import Account
 from satchel.domain.plans import TRELLO_DEFAULT_UPLOAD_LIMIT, TRELLO_PLANS
 from satchel.domain.units import human_limit, parse_size
-from satchel.workspace.kinds import TRELLO_KEY_OPTION, UPLOAD_LIMIT_OPTION
+from satchel.workspace.kinds import trello_account
 
 KEYS_PAGE = "https://trello.com/power-ups/admin"
 
@@ -123,8 +122,7 @@ def _add(args: argparse.Namespace) -> int:
     check_keyring(open_workspace(), name)
     token = asyncio.run(_token(args, url))
     # members/me checks the token before it is kept
-    options = {TRELLO_KEY_OPTION: args.key.strip(), UPLOAD_LIMIT_OPTION: str(args.upload_limit)}
-    identity = sign_in(Account(name, "trello", url, options), token)
+    identity = sign_in(trello_account(name, url, args.key, args.upload_limit), token)
     until = (
         f"until {identity.expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         if identity.expires_at

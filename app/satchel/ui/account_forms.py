@@ -11,6 +11,28 @@ from satchel.domain.addresses import service_address_problem
 from satchel.domain.model import Account
 
 
+def secret_edit(placeholder: str = "") -> QLineEdit:
+    """A field for a key or token: masked, and kept out of input methods' memory."""
+    edit = QLineEdit(placeholderText=placeholder, echoMode=QLineEdit.EchoMode.Password)
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData)
+    return edit
+
+
+def hint_label(text: str) -> QLabel:
+    """A greyed note under a form's fields: where to find what it asks for."""
+    hint = QLabel(text)
+    hint.setWordWrap(True)
+    hint.setEnabled(False)
+    return hint
+
+
+def form_layout(form: QWidget) -> QFormLayout:
+    """The form's layout, flush with the dialog around it."""
+    layout = QFormLayout(form)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return layout
+
+
 class KindForm(QWidget):
     """The fields one kind of service needs. `changed` fires on every edit."""
 
@@ -47,13 +69,11 @@ class BearerForm(KindForm):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.url_edit = QLineEdit(placeholderText="https://service.example.com")
-        self.key_edit = QLineEdit(placeholderText="ixk_…", echoMode=QLineEdit.EchoMode.Password)
-        self.key_edit.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData)
-        hint = QLabel("Make a key in the service's Settings → API. It is kept in your OS keyring.")
-        hint.setWordWrap(True)
-        hint.setEnabled(False)
-        layout = QFormLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.key_edit = secret_edit("ixk_…")
+        hint = hint_label(
+            "Make a key in the service's Settings → API. It is kept in your OS keyring."
+        )
+        layout = form_layout(self)
         layout.addRow("Service &URL:", self.url_edit)
         layout.addRow("API &key:", self.key_edit)
         layout.addRow(hint)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from satchel.domain.addresses import service_address_problem
 from satchel.domain.model import Account
 from satchel.ui.accessible import described
-from satchel.ui.account_forms import KindForm
+from satchel.ui.account_forms import KindForm, form_layout, hint_label, secret_edit
 from satchel.workspace.kinds import ORGANIZATION_OPTION
 
 PRODUCTIVE_API = "https://api.productive.io"
@@ -25,18 +24,14 @@ class ProductiveForm(KindForm):
         self._options: dict[str, str] = {}
         self.url_edit = QLineEdit(PRODUCTIVE_API)
         self.organization_edit = QLineEdit(placeholderText="e.g. 12345")
-        self.token_edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.token_edit.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData)
-        hint = QLabel(
+        self.token_edit = secret_edit()
+        hint = hint_label(
             "Make an API token in Productive under Settings → API integrations; the "
             "organization id is shown there too. The token is kept in your OS keyring."
         )
-        hint.setWordWrap(True)
-        hint.setEnabled(False)
         described(self.url_edit, "API address", "Productive's API, or the local service's")
         described(self.token_edit, "API token", "Made in Productive; kept in your OS keyring")
-        layout = QFormLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = form_layout(self)
         layout.addRow("API &address:", self.url_edit)
         layout.addRow("&Organization id:", self.organization_edit)
         layout.addRow("API &token:", self.token_edit)

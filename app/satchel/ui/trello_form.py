@@ -9,7 +9,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,8 +31,8 @@ from satchel.domain.model import Account
 from satchel.domain.plans import TRELLO_FREE_UPLOAD_LIMIT, TRELLO_PAID_UPLOAD_LIMIT
 from satchel.domain.units import human_limit
 from satchel.ui.accessible import described
-from satchel.ui.account_forms import KindForm
-from satchel.workspace.kinds import TRELLO_KEY_OPTION, UPLOAD_LIMIT_OPTION
+from satchel.ui.account_forms import KindForm, form_layout, secret_edit
+from satchel.workspace.kinds import TRELLO_KEY_OPTION, UPLOAD_LIMIT_OPTION, trello_account
 
 #: The plans, as the window offers them, with the largest file each takes.
 _PLANS = (
@@ -68,8 +67,7 @@ class TrelloForm(KindForm):
         self.origin_hint = QLabel(wordWrap=True)
         self.origin_hint.setOpenExternalLinks(True)
         self.paste_box = QCheckBox("Paste the token instead of the browser coming back")
-        self.token_edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText("the token Trello shows after Allow")
+        self.token_edit = secret_edit("the token Trello shows after Allow")
         self.token_page_button = QPushButton("Open the Token Page")
         described(self.url_edit, "API URL", "Trello's API, or the local service's address")
         described(self.expiration_box, "Access expires after", "How long the token works")
@@ -77,8 +75,7 @@ class TrelloForm(KindForm):
                   "for when the browser cannot come back to Satchel")  # fmt: skip
         described(self.token_page_button, "Open the token page",
                   "Open Trello's page that shows a token to paste")  # fmt: skip
-        layout = QFormLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = form_layout(self)
         layout.addRow("API &URL:", self.url_edit)
         layout.addRow("Application &key:", self.key_edit)
         layout.addRow("Access &expires after:", self.expiration_box)
@@ -131,15 +128,8 @@ class TrelloForm(KindForm):
         return None
 
     def account(self, name: str) -> Account:
-        return Account(
-            name=name,
-            kind=self.kind,
-            url=self._api_url(),
-            options={
-                TRELLO_KEY_OPTION: self.key_edit.text().strip(),
-                UPLOAD_LIMIT_OPTION: str(self.plan_box.currentData()),
-            },
-        )
+        key, limit = self.key_edit.text(), int(self.plan_box.currentData())
+        return trello_account(name, self._api_url(), key, limit)
 
     def secret(self) -> str:
         return read_pasted_token(self.token_edit.text())

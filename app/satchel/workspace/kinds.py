@@ -33,6 +33,13 @@ UPLOAD_LIMIT_OPTION = "upload_limit"
 Factory = Callable[[Account, str], Provider]
 
 
+def trello_account(name: str, url: str, key: str, upload_limit: int) -> Account:
+    """A Trello account as the list keeps it: the application key (not a secret) and the
+    largest file its workspaces take; the token goes to the keyring."""
+    options = {TRELLO_KEY_OPTION: key.strip(), UPLOAD_LIMIT_OPTION: str(upload_limit)}
+    return Account(name, "trello", url, options)
+
+
 def _required(account: Account, option: str, what: str, flag: str) -> str:
     """An option the kind cannot do without, or a clear way to put it back."""
     value = account.options.get(option)
