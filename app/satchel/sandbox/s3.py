@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import quote
 
 import boto3
@@ -13,6 +14,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from satchel.sandbox.s3_head import HeadFailed, ObjectHead
+
+T = TypeVar("T")
 
 #: How long an upload policy and a download link live, as the bearer seed says.
 DEFAULT_TTL = timedelta(minutes=15)
@@ -138,26 +141,12 @@ class S3Gateway:
                 return self._head.size(key)
             except HeadFailed as error:
                 raise StorageUnavailable(str(error)) from error
-        try:
-            head = self._client.head_object(Bucket=self.settings.bucket, Key=key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
-                return None
-            raise StorageUnavailable(str(error)) from error
-        except BotoCoreError as error:
-            raise StorageUnavailable(str(error)) from error
-        return int(head["ContentLength"])
+        bucket = self.settings.bucket
+        head = _unless_missing(lambda: self._client.head_object(Bucket=bucket, Key=key))
+        return None if head is None else int(head["ContentLength"])
 
-    def put_object(self, key: str, body: bytes, content_type: str) -> None:
-        try:
-            self._client.put_object(
-                Bucket=self.settings.bucket, Key=key, Body=body, ContentType=content_type
-            )
-        except (BotoCoreError, ClientError) as error:
-            raise StorageUnavailable(str(error)) from error
-
-    def put_stream(self, key: str, body: BinaryIO, content_type: str) -> None:
-        """Store a (spooled) file without reading it all into memory."""
+    def put_object(self, key: str, body: bytes | BinaryIO, content_type: str) -> None:
+        """Store bytes, or a (spooled) file without reading it all into memory."""
         try:
             self._client.put_object(
                 Bucket=self.settings.bucket, Key=key, Body=body, ContentType=content_type
@@ -167,19 +156,28 @@ class S3Gateway:
 
     def get_object_bytes(self, key: str) -> bytes | None:
         """The object's bytes, or None when there is no such object."""
-        try:
+
+        def read() -> bytes:
             answer = self._client.get_object(Bucket=self.settings.bucket, Key=key)
-            data: bytes = answer["Body"].read()
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
-                return None
-            raise StorageUnavailable(str(error)) from error
-        except BotoCoreError as error:
-            raise StorageUnavailable(str(error)) from error
-        return data
+            return bytes(answer["Body"].read())
+
+        return _unless_missing(read)
 
     def delete_object(self, key: str) -> None:
         try:
             self._client.delete_object(Bucket=self.settings.bucket, Key=key)
         except (BotoCoreError, ClientError) as error:
             raise StorageUnavailable(str(error)) from error
+
+
+def _unless_missing(call: Callable[[], T]) -> T | None:
+    """What S3 answered, or None when there is no such object; any other failure is
+    StorageUnavailable."""
+    try:
+        return call()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            return None
+        raise StorageUnavailable(str(error)) from error
+    except BotoCoreError as error:
+        raise StorageUnavailable(str(error)) from error

@@ -249,10 +249,7 @@ class TrelloApi:
             if card_filter == "visible" and board_list.id in closed:
                 continue  # "visible": open cards on open lists
             cards += self._cards(caller.tenant_id, board_list.id)
-        placed = _positions(cards)
-        wanted = _keep("open" if card_filter == "visible" else card_filter, closed)
-        cards = self._page(request, [c for c in cards if wanted(c.id)])
-        return JSONResponse(await self._cards_json(request, caller, cards, placed))
+        return await self._card_listing(request, caller, cards, card_filter, closed)
 
     async def list_cards(self, request: Request) -> Response:
         caller = self.auth.caller(request)
@@ -260,6 +257,17 @@ class TrelloApi:
         closed = self.trello.closed_ids()
         card_filter = _choice(request.query_params, "filter", CARD_FILTERS, "open")
         cards = self._cards(caller.tenant_id, board_list.id)
+        return await self._card_listing(request, caller, cards, card_filter, closed)
+
+    async def _card_listing(
+        self,
+        request: Request,
+        caller: Caller,
+        cards: list[Card],
+        card_filter: str,
+        closed: set[str],
+    ) -> Response:
+        """A page of the cards the filter keeps, with their positions among all of them."""
         placed = _positions(cards)
         wanted = _keep("open" if card_filter == "visible" else card_filter, closed)
         cards = self._page(request, [c for c in cards if wanted(c.id)])

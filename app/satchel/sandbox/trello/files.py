@@ -204,7 +204,7 @@ class TrelloFiles:
         try:
             upload.file.seek(0)
             await self.storage.call(
-                gateway.put_stream, record.object_key, upload.file, content_type
+                gateway.put_object, record.object_key, upload.file, content_type
             )
             self.store.mark_stored(caller.tenant_id, record.id)
             linked = self.store.link_attachment(caller.tenant_id, record.id, card.id)
