@@ -34,7 +34,7 @@ def test_a_pasted_image_is_written_in_a_private_folder(qtbot, tmp_path: Path) ->
     mime.setImageData(image)
     data_dir = tmp_path / "data"
     (pasted,) = files_to_attach(mime, data_dir / "pasted")
-    _private(data_dir, pasted.parent)
+    assert pasted.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_the_queue_owner_locks_are_private(tmp_path: Path) -> None:

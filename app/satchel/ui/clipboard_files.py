@@ -16,8 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QImage
 
-from satchel.local_files import private_folder
-
 
 def pasted_image_name(moment: datetime) -> str:
     return f"Pasted image {moment:%Y-%m-%d %H.%M.%S}.png"
@@ -38,8 +36,8 @@ def files_to_attach(
         image = QImage(image)
     if image.isNull():
         return []
-    # One folder each, so the name stays exact; the user's only, as the data dir is.
-    folder = private_folder(pasted_dir / uuid.uuid4().hex)
+    folder = pasted_dir / uuid.uuid4().hex  # one folder each: the name stays exact
+    folder.mkdir(parents=True, mode=0o700)  # the user's only, whatever its parents are
     path = folder / pasted_image_name(moment or datetime.now())
     if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"Could not write the pasted image to {path}.")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from satchel import paths
 from satchel.domain.errors import SatchelError
 from satchel.domain.model import Account, Attachment, Board, BoardList, Card
-from satchel.local_files import private_folder
 from satchel.ui.attachment_commands import AttachmentCommands
 from satchel.ui.clipboard_files import files_to_attach
 from satchel.ui.drag_out import DragOutMimeData, Fetch
@@ -127,9 +126,8 @@ class UploadCommands(QObject):
 
         assert self.transfers is not None
         queue = self.transfers.queue
-        # The target copies it; other people's files, for this user only (the cache dir
-        # may not exist yet: it is made private too).
-        staging = private_folder(paths.drag_out_dir() / uuid.uuid4().hex)
+        staging = paths.drag_out_dir() / uuid.uuid4().hex  # the target copies it
+        staging.mkdir(parents=True, mode=0o700)  # other people's files: this user's only
         if isinstance(node, Attachment):
             items = [await queue.enqueue_download(account, node, staging)]
             handed = [items[0].local_path]
