@@ -9,7 +9,10 @@
    through Productive's dialect against the same curl reference.
 3. The Qt event loop (qasync, offscreen) while a big upload and 50 small ones run:
    its worst stall, from a 5 ms heartbeat timer (heartbeat.py), as a ratio to the 33 ms
-   budget (two frames); the idle loop's worst stall is a `#` line.
+   budget (two frames); the idle loop's worst stall is a `#` line. Measured from a
+   quiet start, with the service and SeaweedFS at a lower priority: they stand in
+   for a remote host and would otherwise take the loop's core (45 ms stalls, the
+   loop's own work in them 5 ms).
 
 Each line: NAME: satchel X UNIT, reference Y UNIT, ratio R (target T), T applying to the
 ratio; `#` lines add the CPU each process spent per small file (client, service,
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -271,6 +275,43 @@ def _small_files(
     return lines, f"# CPU per small file (bearer dialect, 4 requests): {per_file}"
 
 
+#: The stall is measured from a quiet start: after the big uploads, SeaweedFS and the
+#: service go on working (compaction, the sweep) for some seconds, and on two cores that
+#: stalled even an idle loop by 100 ms, a figure of the machine, not of Satchel's loop.
+SETTLE_LIMIT_SECONDS = 30.0
+SETTLE_CPU_SHARE = 0.05
+
+
+#: The service and SeaweedFS stand in for another host: while the loop's stall is
+#: measured they run at a lower priority, so that on two cores they do not take the core
+#: the window's loop needs (which a remote service never would). Last in the script.
+SERVICE_NICENESS = 10
+
+
+def _step_aside(service: LocalService) -> None:
+    for pid in (service.process.pid, *_weed_pids(service)):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, SERVICE_NICENESS)
+
+
+def _weed_pids(service: LocalService) -> list[int]:
+    children = Path(f"/proc/{service.process.pid}/task/{service.process.pid}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def _settle(service: LocalService) -> float:
+    """Wait until the service and SeaweedFS use under 5 % of a core; the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < SETTLE_LIMIT_SECONDS:
+        before = _cpu_seconds(service)
+        time.sleep(0.5)
+        after = _cpu_seconds(service)
+        busy = sum(after[who] - before[who] for who in ("service", "SeaweedFS"))
+        if busy / 0.5 < SETTLE_CPU_SHARE:
+            break
+    return time.perf_counter() - started
+
+
 def _cpu_seconds(service: LocalService) -> dict[str, float]:
     """CPU time so far of this process, the service and its SeaweedFS (Linux: /proc)."""
 
@@ -281,8 +322,7 @@ def _cpu_seconds(service: LocalService) -> dict[str, float]:
             return 0.0
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    children = Path(f"/proc/{service.process.pid}/task/{service.process.pid}/children")
-    weed = [int(p) for p in children.read_text().split()] if children.exists() else []
+    weed = _weed_pids(service)
     return {
         "client": time.process_time(),
         "service": of(service.process.pid),
@@ -325,12 +365,15 @@ def main() -> int:
             _productive_big(service, task, gateway, work)
 
             small = sorted((work / "small").iterdir())[:50]
+            settled = _settle(service)
+            _step_aside(service)
             stall = json.loads(_stall_run(service, card, big, small, work))
             name = f"worst loop stall, {size_mib} MiB + 50 uploads through the queue"
             print(stall_line(name, stall["busy_ms"]), flush=True)
             print(
                 f"# idle loop: worst stall {stall['idle_ms']:.0f} ms in 2 s; the loop thread's "
-                f"own work in the worst gap: {stall['own_ms']:.0f} ms"
+                f"own work in the worst gap: {stall['own_ms']:.0f} ms; the service and "
+                f"SeaweedFS went quiet after {settled:.1f} s"
             )
         finally:
             service.stop()
