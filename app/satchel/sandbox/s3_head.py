@@ -1,35 +1,30 @@
 """The S3 request the service makes for every confirmed upload, made cheaply: a HEAD of
-the object, signed here (SigV4, header form) and sent on a kept-alive connection of
-the calling worker thread.
+the object, signed with botocore's SigV4 signer and sent on a kept-alive connection
+of the calling worker thread.
 
 boto3's `head_object` took about 1.1 ms of the service's CPU per call (event hooks,
-parameter checks, endpoint rules, response parsing) and this about 0.2 ms, measured
-against the local SeaweedFS; a confirm is one of the four requests of every upload.
+parameter checks, endpoint rules, response parsing) and this about 0.3 ms, measured
+against the local SeaweedFS (a signature by hand saved 0.07 ms more: not worth crypto
+of our own); a confirm is one of the four requests of every upload.
 Plain-HTTP endpoints only (the SeaweedFS the service starts); an HTTPS one keeps
 boto3's way, with its trust settings.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import http.client
 import threading
-from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
-#: The SHA-256 of an empty body: a HEAD has none.
-_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-_SIGNED_HEADERS = "host;x-amz-content-sha256;x-amz-date"
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
 _TIMEOUT_SECONDS = 30.0
 
 
 class HeadFailed(RuntimeError):
     """S3 could not be asked, or answered something other than 200 or 404."""
-
-
-def _hmac(key: bytes, text: str) -> bytes:
-    return hmac.new(key, text.encode(), hashlib.sha256).digest()
 
 
 class ObjectHead:
@@ -45,7 +40,7 @@ class ObjectHead:
         self._host, self._port = parts.hostname, parts.port or 80
         self._netloc = parts.netloc
         self._prefix = f"{parts.path.rstrip('/')}/{quote(bucket, safe='')}/"
-        self._access_key, self._secret_key, self._region = access_key, secret_key, region
+        self._signer = S3SigV4Auth(Credentials(access_key, secret_key), "s3", region)
         self._local = threading.local()
 
     def size(self, key: str) -> int | None:
@@ -80,35 +75,7 @@ class ObjectHead:
         return connection
 
     def _signed(self, path: str) -> dict[str, str]:
-        """SigV4 headers for a HEAD of `path` (AWS's "signature calculation", header form)."""
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        day = stamp[:8]
-        canonical = "\n".join(
-            [
-                "HEAD",
-                path,
-                "",  # no query
-                f"host:{self._netloc}",
-                f"x-amz-content-sha256:{_EMPTY_SHA256}",
-                f"x-amz-date:{stamp}",
-                "",
-                _SIGNED_HEADERS,
-                _EMPTY_SHA256,
-            ]
-        )
-        scope = f"{day}/{self._region}/s3/aws4_request"
-        digest = hashlib.sha256(canonical.encode()).hexdigest()
-        to_sign = f"AWS4-HMAC-SHA256\n{stamp}\n{scope}\n{digest}"
-        key = _hmac(f"AWS4{self._secret_key}".encode(), day)
-        for part in (self._region, "s3", "aws4_request"):
-            key = _hmac(key, part)
-        signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-        return {
-            "Host": self._netloc,
-            "x-amz-content-sha256": _EMPTY_SHA256,
-            "x-amz-date": stamp,
-            "Authorization": (
-                f"AWS4-HMAC-SHA256 Credential={self._access_key}/{scope}, "
-                f"SignedHeaders={_SIGNED_HEADERS}, Signature={signature}"
-            ),
-        }
+        """SigV4 headers (header form) for a HEAD of `path`."""
+        request = AWSRequest(method="HEAD", url=f"http://{self._netloc}{path}")
+        self._signer.add_auth(request)
+        return {"Host": self._netloc, **dict(request.headers.items())}
