@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from satchel.transfers.events import TransferListener
@@ -72,14 +72,13 @@ class PastedFileCleaner(TransferListener):
             _remove(folder)
 
 
-def sweep_pasted(pasted_dir: Path, in_use: Iterable[Path], before: float) -> int:
-    """Remove pasted images no queued item names, written before `before` (a time stamp:
-    a paste of this session may not be queued yet). How many folders went."""
-    if not pasted_dir.is_dir():
+def _sweep(root: Path, before: float, kept: Collection[Path] = ()) -> int:
+    """Remove the `<root>/<id>` folders last changed before `before`, but the kept ones
+    (never through a symbolic link). How many folders went."""
+    if not root.is_dir():
         return 0
-    kept = {folder for path in in_use if (folder := _own_folder(path, pasted_dir))}
     gone = 0
-    for folder in pasted_dir.iterdir():
+    for folder in root.iterdir():
         if folder in kept or not folder.is_dir() or folder.is_symlink():
             continue
         if folder.stat().st_mtime < before and _remove(folder):
@@ -87,18 +86,18 @@ def sweep_pasted(pasted_dir: Path, in_use: Iterable[Path], before: float) -> int
     return gone
 
 
+def sweep_pasted(pasted_dir: Path, in_use: Iterable[Path], before: float) -> int:
+    """Remove pasted images no queued item names, written before `before` (a time stamp:
+    a paste of this session may not be queued yet). How many folders went."""
+    kept = {folder for path in in_use if (folder := _own_folder(path, pasted_dir))}
+    return _sweep(pasted_dir, before, kept)
+
+
 def sweep_drag_out(
     drag_out_dir: Path, now: float | None = None, max_age: float = DRAG_OUT_MAX_AGE_SECONDS
 ) -> int:
     """Remove drag-out copies older than `max_age` seconds. How many folders went."""
-    if not drag_out_dir.is_dir():
-        return 0
-    limit = (time.time() if now is None else now) - max_age
-    gone = 0
-    for folder in drag_out_dir.iterdir():
-        if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < limit:
-            gone += _remove(folder)
-    return gone
+    return _sweep(drag_out_dir, (time.time() if now is None else now) - max_age)
 
 
 def remove_partial_file(item: TransferItem) -> None:
