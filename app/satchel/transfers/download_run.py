@@ -14,7 +14,7 @@ from satchel.local_files import temporary_beside
 from satchel.providers.base import Provider
 from satchel.storage.download import write_error
 from satchel.storage.resumable_download import fetch_resumable
-from satchel.transfers.items import State, Step, TransferItem
+from satchel.transfers.items import DONE_FIELDS, TransferItem
 from satchel.transfers.naming import place_without_overwriting
 from satchel.transfers.run_context import RunContext
 from satchel.transfers.same_content import AlreadySaved, confirming, copy_to_confirm, same_bytes
@@ -97,8 +97,8 @@ class DownloadRun:
         await self.context.commit(
             self.item,
             (
-                *("local_path", "mtime_ns", "etag", "partial_path", "state", "step", "skipped"),
-                *("error", "error_code", "error_kind"),
+                *("local_path", "mtime_ns", "etag", "partial_path", "skipped"),
+                *DONE_FIELDS,
             ),
             durable=True,  # "saved" must survive a power cut, as the file itself does
         )
@@ -111,8 +111,5 @@ class DownloadRun:
         item.local_path = final
         item.mtime_ns = final.stat().st_mtime_ns  # what "already saved" checks later
         item.partial_path = None
-        item.state = State.DONE
-        item.step = Step.DONE
+        item.mark_done()
         item.skipped = skipped
-        item.error = item.error_kind = None
-        item.error_code = None

@@ -63,6 +63,12 @@ _LABELS = {
 }
 
 
+#: What `TransferItem.clear_error` changes, for the journal.
+ERROR_FIELDS = ("error", "error_code", "error_kind")
+#: What `TransferItem.mark_done` changes, for the journal.
+DONE_FIELDS = ("state", "step", *ERROR_FIELDS)
+
+
 @dataclass(eq=False)
 class TransferItem:
     """Owned and changed by the queue only; views read it.
@@ -104,6 +110,16 @@ class TransferItem:
     @property
     def finished(self) -> bool:
         return self.state.finished
+
+    def clear_error(self) -> None:
+        """Forget the last failure (the ERROR_FIELDS)."""
+        self.error = self.error_kind = None
+        self.error_code = None
+
+    def mark_done(self) -> None:
+        """The transfer is done, its last failure forgotten (the DONE_FIELDS)."""
+        self.state, self.step = State.DONE, Step.DONE
+        self.clear_error()
 
     @property
     def cleanup_due(self) -> bool:

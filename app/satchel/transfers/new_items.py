@@ -13,7 +13,14 @@ from satchel.domain.file_kinds import guess_content_type
 from satchel.domain.model import Attachment
 from satchel.storage.download import write_error
 from satchel.transfers.checks import check_source
-from satchel.transfers.items import Direction, SavedCopy, State, Step, TransferItem
+from satchel.transfers.items import (
+    ERROR_FIELDS,
+    Direction,
+    SavedCopy,
+    State,
+    Step,
+    TransferItem,
+)
 from satchel.transfers.naming import case_key, free_path, safe_local_name
 
 
@@ -156,8 +163,7 @@ def download_items(
 
 #: What `requeue` changes, for the journal.
 REQUEUED_FIELDS = (
-    "state", "step", "attempts", "error", "error_code", "error_kind",
-    "finished_at", "size", "mtime_ns",
+    "state", "step", "attempts", *ERROR_FIELDS, "finished_at", "size", "mtime_ns",
 )  # fmt: skip
 
 
@@ -166,8 +172,7 @@ def requeue(item: TransferItem, max_size: int | None) -> None:
     now, after any clean-up left on the service); failed again if it cannot be sent."""
     item.state = State.QUEUED
     item.attempts = item.done_bytes = 0
-    item.error = item.error_kind = None
-    item.error_code = None
+    item.clear_error()
     item.finished_at = None
     if item.direction is Direction.DOWNLOAD:
         item.step = Step.FETCH

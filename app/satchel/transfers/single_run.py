@@ -14,7 +14,7 @@ from satchel.domain.errors import SatchelError, ServiceUnavailable
 from satchel.domain.model import Attachment, FileToSend
 from satchel.providers.base import SingleRequestUploadProvider
 from satchel.transfers.checks import FileFacts, check_unchanged, too_large
-from satchel.transfers.items import State, Step, TransferItem
+from satchel.transfers.items import DONE_FIELDS, Step, TransferItem
 from satchel.transfers.run_context import RunContext
 
 #: Clocks differ: a file made this long before the item was queued still counts as its own.
@@ -84,8 +84,5 @@ class SingleRequestRun:
     async def _done(self, attachment: Attachment) -> None:
         item = self.item
         item.attachment_id = attachment.id
-        item.state, item.step = State.DONE, Step.DONE
-        item.error = item.error_kind = None
-        item.error_code = None
-        fields = ("attachment_id", "state", "step", "error", "error_code", "error_kind")
-        await self.context.commit(item, fields)
+        item.mark_done()
+        await self.context.commit(item, ("attachment_id", *DONE_FIELDS))

@@ -26,7 +26,7 @@ from satchel.domain.errors import (
 from satchel.domain.model import PendingUpload, StoredObject
 from satchel.providers.staged import StagedUploadProvider
 from satchel.transfers.checks import FileFacts, check_unchanged, too_large
-from satchel.transfers.items import State, Step, TransferItem
+from satchel.transfers.items import DONE_FIELDS, Step, TransferItem
 from satchel.transfers.run_context import RunContext
 
 log = logging.getLogger(__name__)
@@ -190,11 +190,8 @@ class UploadRun:
                     detail=error.detail,
                 ) from None
             raise _StartOver("the attachment was swept before it was linked", error=error) from None
-        item.state = State.DONE
-        item.step = Step.DONE
-        item.error = item.error_kind = None
-        item.error_code = None
-        await self.context.commit(item, ("state", "step", "error", "error_code", "error_kind"))
+        item.mark_done()
+        await self.context.commit(item, DONE_FIELDS)
 
     async def _attachment_exists(self, attachment_id: str) -> bool:
         async def look() -> object:
