@@ -18,6 +18,7 @@ import truststore
 from satchel import __version__
 from satchel.domain.errors import StorageError
 from satchel.storage.bounded_read import UnknownEncoding, read_bounded
+from satchel.storage.network import use_asyncio_streams
 from satchel.storage.s3_answers import (
     MAX_ERROR_BODY,
     malformed_storage_answer,
@@ -92,8 +93,9 @@ def new_client(
     auth: httpx.Auth | None = None,
 ) -> httpx.AsyncClient:
     """Every client Satchel makes: the OS trust store, the shared pool limits, no redirect
-    followed, no cookie kept or sent."""
-    return httpx.AsyncClient(
+    followed, no cookie kept or sent, and connections on plain asyncio (unless a test
+    brings its own transport)."""
+    client = httpx.AsyncClient(
         base_url=base_url,
         auth=auth,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -104,6 +106,7 @@ def new_client(
         cookies=cookieless_jar(),
         transport=transport,
     )
+    return client if transport is not None else use_asyncio_streams(client)
 
 
 def strip_credentials(request: httpx.Request) -> httpx.Request:
