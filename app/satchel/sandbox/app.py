@@ -13,7 +13,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -54,6 +54,9 @@ class HostCheckMiddleware:
         self._extra = {host.lower() for host in extra_hosts}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not _one_host_if_needed(scope):
+            await _INVALID_REQUEST(scope, receive, send)
+            return
         if scope["type"] == "http" and not self._allowed(Headers(scope=scope).get("host", "")):
             response = problems.Problem(
                 421, "misdirected_request", "This service answers only under its own address."
@@ -67,6 +70,20 @@ class HostCheckMiddleware:
             return True
         name = urlsplit(f"//{host}").hostname or ""
         return is_loopback_host(name) or name in self._extra
+
+
+#: What uvicorn answers a request its HTTP parser refuses.
+_INVALID_REQUEST = PlainTextResponse(
+    "Invalid HTTP request received.", 400, headers={"Connection": "close"}
+)
+
+
+def _one_host_if_needed(scope: Scope) -> bool:
+    """HTTP/1.1 needs exactly one Host header (RFC 9112 section 3.2). h11 refused the rest
+    itself; httptools (runner.py's parser) lets them through, so they are refused here."""
+    if scope["http_version"] != "1.1":
+        return True
+    return sum(1 for name, _value in scope["headers"] if name == b"host") == 1
 
 
 async def _on_problem(_request: Request, error: Exception) -> Response:
