@@ -14,6 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from satchel.sandbox.s3_head import HeadFailed, ObjectHead
+from satchel.sandbox.s3_post_form import PostFormSigner
 
 T = TypeVar("T")
 
@@ -78,14 +79,11 @@ class S3Gateway:
             ),
         )
         self._head: ObjectHead | None = None
-        if settings.endpoint.startswith("http://"):
-            self._head = ObjectHead(
-                settings.endpoint,
-                settings.access_key,
-                settings.secret_key,
-                settings.bucket,
-                settings.region,
-            )
+        self._post: PostFormSigner | None = None
+        if settings.endpoint.startswith("http://"):  # every upload asks: the cheap ways
+            credentials = (settings.access_key, settings.secret_key, settings.bucket)
+            self._head = ObjectHead(settings.endpoint, *credentials, settings.region)
+            self._post = PostFormSigner(settings.endpoint, *credentials, settings.region)
 
     def ensure_bucket(self) -> None:
         """Make the bucket unless it exists; StorageUnavailable when S3 cannot be used."""
@@ -104,18 +102,21 @@ class S3Gateway:
     def upload_form(
         self, key: str, size: int, content_type: str, ttl: timedelta = DEFAULT_TTL
     ) -> UploadForm:
-        """A SigV4 POST policy for exactly this key, size and content type."""
+        """A SigV4 POST policy for exactly this key, size and content type. No request: a
+        handler may call it on the event loop."""
         expires_at = datetime.now(UTC) + ttl
+        fields = {"success_action_status": "201", "Content-Type": content_type}
+        conditions: list[object] = [
+            {"success_action_status": "201"},
+            ["content-length-range", size, size],
+            {"Content-Type": content_type},
+        ]
+        expires_in = int(ttl.total_seconds())
+        if self._post is not None and not key.endswith("${filename}"):
+            signed = self._post.sign(key, fields, conditions, expires_in)
+            return UploadForm(url=self._post.url, fields=signed, expires_at=expires_at)
         post = self._client.generate_presigned_post(
-            self.settings.bucket,
-            key,
-            Fields={"success_action_status": "201", "Content-Type": content_type},
-            Conditions=[
-                {"success_action_status": "201"},
-                ["content-length-range", size, size],
-                {"Content-Type": content_type},
-            ],
-            ExpiresIn=int(ttl.total_seconds()),
+            self.settings.bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=expires_in
         )
         return UploadForm(url=post["url"], fields=dict(post["fields"]), expires_at=expires_at)
 
