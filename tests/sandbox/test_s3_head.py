@@ -1,15 +1,20 @@
 """The service's own HEAD of an object (sandbox/s3_head.py), against the real SeaweedFS:
-the size, None for no object, keys that need escaping, a connection S3 closed, and a
-wrong secret."""
+the size, None for no object, keys that need escaping, a kept connection, one S3 closed,
+a wrong secret, and what the confirm's gate makes of them."""
 
 from __future__ import annotations
 
+import socket
 import uuid
+from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 
+from satchel.sandbox import problems
 from satchel.sandbox.s3 import S3Gateway, S3Settings, StorageUnavailable
 from satchel.sandbox.s3_head import ObjectHead
+from satchel.sandbox.storage_gate import StorageGate
 from tests.support.sandbox import SandboxInfo
 from tests.support.tenants import storage_of
 
@@ -19,38 +24,71 @@ def gateway(sandbox: SandboxInfo) -> S3Gateway:
     return storage_of(sandbox)
 
 
-def _head(gateway: S3Gateway, secret: str | None = None) -> ObjectHead:
+@pytest_asyncio.fixture
+async def head(gateway: S3Gateway) -> AsyncIterator[ObjectHead]:
     s = gateway.settings
-    return ObjectHead(s.endpoint, s.access_key, secret or s.secret_key, s.bucket, s.region)
+    head = ObjectHead(s.endpoint, s.access_key, s.secret_key, s.bucket, s.region)
+    yield head
+    await head.aclose()
 
 
+def _stored(gateway: S3Gateway, size: int, name: str = "object") -> str:
+    key = f"head-test/{uuid.uuid4()}/{name}"
+    gateway.put_object(key, b"x" * size, "application/octet-stream")
+    return key
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize(
     "name", ["plain.bin", "a space/ü € + = & ~ (1).txt", "per%20cent", "semi;colon,comma"]
 )
-def test_the_size_of_an_object_and_of_none(gateway: S3Gateway, name: str) -> None:
-    key = f"head-test/{uuid.uuid4()}/{name}"
-    gateway.put_object(key, b"x" * 1234, "application/octet-stream")
-    head = _head(gateway)
-    assert head.size(key) == 1234
-    assert head.size(key + ".missing") is None
-    assert gateway.object_size(key) == 1234  # what the confirm handlers call
+async def test_the_size_of_an_object_and_of_none(
+    gateway: S3Gateway, head: ObjectHead, name: str
+) -> None:
+    key = _stored(gateway, 1234, name)
+    assert await head.size(key) == 1234
+    assert await head.size(key + ".missing") is None
     gateway.delete_object(key)
-    assert head.size(key) is None
+    assert await head.size(key) is None
 
 
-def test_a_connection_closed_meanwhile_is_made_anew(gateway: S3Gateway) -> None:
-    key = f"head-test/{uuid.uuid4()}"
-    gateway.put_object(key, b"abc", "text/plain")
-    head = _head(gateway)
-    assert head.size(key) == 3
-    head._local.connection.sock.close()  # as if S3 had dropped the kept-alive connection
-    assert head.size(key) == 3
+@pytest.mark.asyncio
+async def test_one_connection_is_kept_and_made_anew_when_s3_closed_it(
+    gateway: S3Gateway, head: ObjectHead
+) -> None:
+    key = _stored(gateway, 3)
+    assert await head.size(key) == 3
+    [(_reader, kept)] = head._idle
+    assert await head.size(key) == 3
+    assert await head.size(key + ".missing") is None
+    assert [writer for _reader, writer in head._idle] == [kept]
+    # As if S3 had dropped the kept-alive connection without the loop noticing yet.
+    kept.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
+    assert await head.size(key) == 3
+    assert [writer for _reader, writer in head._idle] != [kept]
 
 
-def test_a_wrong_secret_is_storage_unavailable_not_a_missing_object(gateway: S3Gateway) -> None:
-    key = f"head-test/{uuid.uuid4()}"
-    gateway.put_object(key, b"abc", "text/plain")
+@pytest.mark.asyncio
+async def test_a_wrong_secret_is_storage_unavailable_not_a_missing_object(
+    gateway: S3Gateway,
+) -> None:
+    key = _stored(gateway, 3)
     s = gateway.settings
     wrong = S3Gateway(S3Settings(s.endpoint, s.access_key, "not-the-secret", s.bucket))
+    gate = StorageGate(wrong, ready=True)
+    with pytest.raises(problems.Problem) as refused:
+        await gate.object_size(key)
+    await gate.aclose()
+    assert refused.value.status == 503
+    assert not gate.ready  # the next use probes S3 first
     with pytest.raises(StorageUnavailable, match="403"):
-        wrong.object_size(key)
+        wrong.object_size(key)  # boto3's way (sync callers) says the same
+
+
+@pytest.mark.asyncio
+async def test_the_gate_asks_the_cheap_way_and_boto3_agrees(gateway: S3Gateway) -> None:
+    key, missing = _stored(gateway, 77), f"head-test/{uuid.uuid4()}"
+    gate = StorageGate(gateway, ready=True)
+    sizes = [await gate.object_size(key), await gate.object_size(missing)]
+    await gate.aclose()
+    assert sizes == [77, None] == [gateway.object_size(key), gateway.object_size(missing)]

@@ -128,6 +128,7 @@ def create_app(
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await storage.aclose()
 
     bearer = BearerApi(store, storage, BearerSettings(settings.max_upload_size))
     trello = TrelloApi(store, storage, settings.trello or TrelloSettings(settings.max_upload_size))

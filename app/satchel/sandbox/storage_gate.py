@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from satchel.sandbox import problems
 from satchel.sandbox.s3 import S3Gateway, StorageUnavailable
+from satchel.sandbox.s3_head import HeadFailed
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,26 @@ class StorageGate:
         try:
             return await run_in_threadpool(function, *args, **kwargs)
         except StorageUnavailable as error:
-            log.warning("S3 call failed: %s", error)
-            self._ready = False  # the next use probes first
-            raise problems.storage_unavailable() from error
+            raise self._failed(error) from error
+
+    async def object_size(self, key: str) -> int | None:
+        """The confirm's check: the object's size, None if there is none; S3 failing is a
+        503. On the loop when the gateway can (s3_head), else boto3's in a worker thread."""
+        head = self.gateway.head
+        if head is None:
+            return await self.call(self.gateway.object_size, key)
+        await self.require()
+        try:
+            return await head.size(key)
+        except HeadFailed as error:
+            raise self._failed(error) from error
+
+    async def aclose(self) -> None:
+        """Close the connections kept for the HEADs (at the service's shutdown)."""
+        if self.gateway.head is not None:
+            await self.gateway.head.aclose()
+
+    def _failed(self, error: Exception) -> problems.Problem:
+        log.warning("S3 call failed: %s", error)
+        self._ready = False  # the next use probes first
+        return problems.storage_unavailable()

@@ -171,7 +171,7 @@ class BearerApi:
             )
         if attachment.state == "stored":
             return self._attachment_response(request, attachment)
-        size = await self.storage.call(self.storage.gateway.object_size, attachment.object_key)
+        size = await self.storage.object_size(attachment.object_key)
         if size is None:
             raise problems.validation_failed("Nothing was uploaded for this attachment.")
         if size != attachment.size:

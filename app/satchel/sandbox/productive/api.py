@@ -181,7 +181,7 @@ class ProductiveApi:
             raise invalid_attribute(pointer, "temp_url must be the uploaded file's URL.")
         if record.state != "stored":
             assert record.object_key is not None
-            size = await self.storage.call(self.storage.gateway.object_size, record.object_key)
+            size = await self.storage.object_size(record.object_key)
             if size is None:
                 raise invalid_attribute(pointer, "Nothing was uploaded at temp_url.")
             if size != record.size:
