@@ -3,6 +3,7 @@ uvicorn's plain 400, then the connection closes."""
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 from urllib.parse import urlsplit
 
@@ -24,6 +25,10 @@ def _exchange(sandbox: SandboxInfo, request: bytes) -> bytes:
     return answer
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("httptools") is None,
+    reason="httptools (pyproject's sandbox extra) is not installed: pip install -e '.[test,dev]'",
+)
 def test_the_service_parses_http_with_httptools(sandbox: SandboxInfo) -> None:
     assert "Parsing HTTP with httptools" in sandbox.log_path.read_text()
 
