@@ -18,6 +18,7 @@ as its AnyIO backend maps them, so httpx raises the same types. The loop's own
 from __future__ import annotations
 
 import asyncio
+import select
 import socket
 import ssl
 from collections import deque
@@ -106,6 +107,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         self._loop = asyncio.get_running_loop()
         self._socket: socket.socket | None = transport.get_extra_info("socket")
         self._closed = False
+        self._poller: select.poll | None = None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
         connection = self._connection
@@ -196,10 +198,21 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         connection.writing_paused = False
         return AsyncioStream(connection, transport)
 
+    def _readable(self) -> bool:
+        """httpcore's is_socket_readable with the poll object kept: httpcore asks every
+        pooled connection several times per request. (Only asked of an open socket: its
+        descriptor is this connection's still.)"""
+        if self._poller is None:
+            if self._socket is None or not hasattr(select, "poll"):  # Windows
+                return is_socket_readable(self._socket)
+            self._poller = select.poll()
+            self._poller.register(self._socket.fileno(), select.POLLIN)
+        return bool(self._poller.poll(0))
+
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
             connection = self._connection
-            return bool(connection.pieces) or connection.ended or is_socket_readable(self._socket)
+            return self._closed or bool(connection.pieces) or connection.ended or self._readable()
         if info == "socket":
             return self._socket
         if info == "ssl_object":
