@@ -149,6 +149,30 @@ async def test_a_peer_that_never_accepts_is_a_connect_timeout(backend: str) -> N
                 await client.get(f"http://127.0.0.1:{port}/")
 
 
+async def _silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await asyncio.sleep(30)
+
+
+async def _plain_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.read(1)
+    writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    await writer.drain()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    ("peer", "error"), [(_silent, httpx.ConnectTimeout), (_plain_http, httpx.ConnectError)]
+)
+async def test_a_tls_handshake_that_fails_raises_what_anyio_raised(
+    backend: str, peer: Peer, error: type[Exception]
+) -> None:
+    timeout = httpx.Timeout(5.0, connect=0.3)
+    async with _serving(peer) as port, _client(backend, timeout=timeout) as client:
+        with pytest.raises(error):
+            await client.get(f"https://127.0.0.1:{port}/")
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_a_keep_alive_connection_the_peer_closed_is_not_used_again(backend: str) -> None:
@@ -296,7 +320,10 @@ async def _connect_proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWri
             await sink.drain()
         sink.close()
 
-    await asyncio.gather(pipe(reader, far_writer), pipe(far_reader, writer))
+    try:
+        await asyncio.gather(pipe(reader, far_writer), pipe(far_reader, writer))
+    finally:
+        far_writer.close()
 
 
 async def _https_round_trips(certificate: tuple[Path, Path]) -> None:

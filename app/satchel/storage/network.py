@@ -189,7 +189,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
                 transport = await self._loop.start_tls(
                     self._transport, connection, ssl_context, server_hostname=server_hostname
                 )
-        except Exception as error:
+        except OSError as error:  # asyncio has closed the transport
             await self.aclose()
             raise _connect_error(error) from error
         if transport is None:  # only for a transport already closing
@@ -224,14 +224,12 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return None
 
 
-def _connect_error(error: Exception) -> Exception:
+def _connect_error(error: OSError) -> Exception:
     """httpcore's exception for a failed connect or handshake, as AnyIO's backend maps it
-    (a TimeoutError is an OSError too: it goes first)."""
+    (TimeoutError is an OSError too; so are ssl.SSLError and socket.gaierror)."""
     if isinstance(error, TimeoutError):
         return httpcore.ConnectTimeout(error)
-    if isinstance(error, OSError):  # ssl.SSLError and socket.gaierror included
-        return httpcore.ConnectError(error)
-    return error
+    return httpcore.ConnectError(error)
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
@@ -255,7 +253,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
                     local_addr=None if local_address is None else (local_address, 0),
                     happy_eyeballs_delay=_HAPPY_EYEBALLS_DELAY,
                 )
-        except Exception as error:
+        except OSError as error:
             raise _connect_error(error) from error
         return _opened(connection, transport, socket_options)
 
@@ -269,7 +267,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         try:
             async with asyncio.timeout(timeout):
                 transport, connection = await loop.create_unix_connection(_Connection, path)
-        except Exception as error:
+        except OSError as error:
             raise _connect_error(error) from error
         return _opened(connection, transport, socket_options)
 
