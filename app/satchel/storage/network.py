@@ -21,6 +21,7 @@ import asyncio
 import select
 import socket
 import ssl
+import sys
 from collections import deque
 from collections.abc import Iterable
 from typing import Any, cast
@@ -107,7 +108,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         self._loop = asyncio.get_running_loop()
         self._socket: socket.socket | None = transport.get_extra_info("socket")
         self._closed = False
-        self._poller: select.poll | None = None
+        self._poller: Any = None  # a select.poll, which Windows has not
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
         connection = self._connection
@@ -202,9 +203,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         """httpcore's is_socket_readable with the poll object kept: httpcore asks every
         pooled connection several times per request. (Only asked of an open socket: its
         descriptor is this connection's still.)"""
+        if sys.platform == "win32" or self._socket is None:
+            return is_socket_readable(self._socket)
         if self._poller is None:
-            if self._socket is None or not hasattr(select, "poll"):  # Windows
-                return is_socket_readable(self._socket)
             self._poller = select.poll()
             self._poller.register(self._socket.fileno(), select.POLLIN)
         return bool(self._poller.poll(0))
