@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -44,6 +43,9 @@ class SandboxSettings:
     extra_hosts: tuple[str, ...] = ()
 
 
+_VERDICTS_KEPT = 64
+
+
 class HostCheckMiddleware:
     """Answers only requests that name this service's host. A page on another site can
     make a browser reach 127.0.0.1 under its own name (DNS rebinding); its Host header
@@ -52,12 +54,21 @@ class HostCheckMiddleware:
     def __init__(self, app: ASGIApp, extra_hosts: Sequence[str] = ()) -> None:
         self.app = app
         self._extra = {host.lower() for host in extra_hosts}
+        #: Verdicts by Host header: a client sends the same one every time (kept for the
+        #: first few only, so that made-up names cannot grow it).
+        self._verdicts: dict[str, bool] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not _one_host_if_needed(scope):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        hosts = [value for name, value in scope["headers"] if name == b"host"]
+        # HTTP/1.1 needs exactly one Host header (RFC 9112 section 3.2). h11 refused the
+        # rest itself; httptools (runner.py's parser) lets them through.
+        if len(hosts) != 1 and scope["http_version"] == "1.1":
             await _INVALID_REQUEST(scope, receive, send)
             return
-        if scope["type"] == "http" and not self._allowed(Headers(scope=scope).get("host", "")):
+        if not self._allowed(hosts[0].decode("latin-1") if hosts else ""):
             response = problems.Problem(
                 421, "misdirected_request", "This service answers only under its own address."
             ).response()
@@ -66,6 +77,14 @@ class HostCheckMiddleware:
         await self.app(scope, receive, send)
 
     def _allowed(self, host: str) -> bool:
+        verdict = self._verdicts.get(host)
+        if verdict is None:
+            verdict = self._judge(host)
+            if len(self._verdicts) < _VERDICTS_KEPT:
+                self._verdicts[host] = verdict
+        return verdict
+
+    def _judge(self, host: str) -> bool:
         if "*" in self._extra:
             return True
         name = urlsplit(f"//{host}").hostname or ""
@@ -76,14 +95,6 @@ class HostCheckMiddleware:
 _INVALID_REQUEST = PlainTextResponse(
     "Invalid HTTP request received.", 400, headers={"Connection": "close"}
 )
-
-
-def _one_host_if_needed(scope: Scope) -> bool:
-    """HTTP/1.1 needs exactly one Host header (RFC 9112 section 3.2). h11 refused the rest
-    itself; httptools (runner.py's parser) lets them through, so they are refused here."""
-    if scope["http_version"] != "1.1":
-        return True
-    return sum(1 for name, _value in scope["headers"] if name == b"host") == 1
 
 
 async def _on_problem(_request: Request, error: Exception) -> Response:

@@ -13,8 +13,12 @@ AttachmentState = Literal["pending", "stored"]
 
 def iso_utc(moment: datetime) -> str:
     """ISO-8601 UTC with a Z; fixed width, so these strings sort like the times they name."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    m = moment.astimezone(UTC)
+    # By hand: strftime took twice as long, and three stamps go out per upload.
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+        f".{m.microsecond // 1000:03d}Z"
+    )
 
 
 def utc_now() -> str:
