@@ -4,6 +4,7 @@ a wrong secret, and what the confirm's gate makes of them."""
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import uuid
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ import pytest_asyncio
 from satchel.sandbox import problems
 from satchel.sandbox.s3 import S3Gateway, S3Settings, StorageUnavailable
 from satchel.sandbox.s3_head import ObjectHead
+from satchel.sandbox.seaweed import filer_url_of
 from satchel.sandbox.storage_gate import StorageGate
 from tests.support.sandbox import SandboxInfo
 from tests.support.tenants import storage_of
@@ -27,7 +29,7 @@ def gateway(sandbox: SandboxInfo) -> S3Gateway:
 @pytest_asyncio.fixture
 async def head(gateway: S3Gateway) -> AsyncIterator[ObjectHead]:
     s = gateway.settings
-    head = ObjectHead(s.endpoint, s.access_key, s.secret_key, s.bucket, s.region)
+    head = ObjectHead.of_s3(s.endpoint, s.access_key, s.secret_key, s.bucket, s.region)
     yield head
     await head.aclose()
 
@@ -50,6 +52,34 @@ async def test_the_size_of_an_object_and_of_none(
     assert await head.size(key + ".missing") is None
     gateway.delete_object(key)
     assert await head.size(key) is None
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("name", "size"), [("plain.bin", 262144), ("empty", 0), (".a..b", 1)])
+async def test_the_filer_answers_as_s3_does(
+    gateway: S3Gateway, head: ObjectHead, name: str, size: int
+) -> None:
+    """The service's own SeaweedFS: the confirm asks its filer, which must agree with S3."""
+    filer = ObjectHead.of_filer(filer_url_of(gateway.settings.endpoint), gateway.settings.bucket)
+    key = _stored(gateway, size, name)
+    try:
+        assert await filer.size(key) == await head.size(key) == size
+        for other in (key + ".missing", key.rpartition("/")[0]):  # none, and a folder
+            assert await filer.size(other) is await head.size(other) is None, other
+        gateway.delete_object(key)
+        assert await filer.size(key) is None
+    finally:
+        await filer.aclose()
+
+
+def test_the_filer_is_asked_only_for_keys_it_names_as_s3_does(gateway: S3Gateway) -> None:
+    s = gateway.settings
+    own = S3Gateway(dataclasses.replace(s, filer_url=filer_url_of(s.endpoint)))
+    filer, signed = own.head_for("tenants/t-1/attachments/a-2"), own.head_for("a b")
+    assert filer is not None and signed is not None and filer is not signed
+    for key in ("x/", "x//y", "x/./y", "x/../y", "/x", "ü", "per%20cent", "."):
+        assert own.head_for(key) is signed, key  # S3 reads these otherwise than the filer
+    assert gateway.head_for("tenants/t-1/attachments/a-2") is gateway.head_for("a b")
 
 
 @pytest.mark.asyncio

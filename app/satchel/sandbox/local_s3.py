@@ -63,7 +63,8 @@ def running_s3(data_dir: Path, bucket: str, external: ExternalS3 | None) -> Iter
         seaweed.start()
         assert seaweed.process is not None
         log.info("SeaweedFS runs as pid %d", seaweed.process.pid)
-        yield S3Settings(seaweed.endpoint, identity.access_key, identity.secret_key, bucket)
+        keys = (identity.access_key, identity.secret_key)
+        yield S3Settings(seaweed.endpoint, *keys, bucket, filer_url=seaweed.filer_url)
     finally:
         log.info("Stopping SeaweedFS")
         seaweed.stop()

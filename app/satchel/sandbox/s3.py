@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,10 @@ from satchel.sandbox.s3_post_form import PostFormSigner
 
 T = TypeVar("T")
 
+#: Keys the filer names exactly as S3 does: plain segments, none empty, "." or "..".
+_KEY_SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9_~.-]+"
+_FILER_SAFE_KEY = re.compile(rf"{_KEY_SEGMENT}(?:/{_KEY_SEGMENT})*")
+
 #: How long an upload policy and a download link live, as the bearer seed says.
 DEFAULT_TTL = timedelta(minutes=15)
 
@@ -33,6 +38,9 @@ class S3Settings:
     secret_key: str
     bucket: str
     region: str = "us-east-1"
+    #: The SeaweedFS filer under `endpoint`, when the service runs its own: the confirm's
+    #: HEAD asks it (s3_head.ObjectHead.of_filer).
+    filer_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +86,29 @@ class S3Gateway:
                 read_timeout=30,
             ),
         )
-        #: The confirm's HEAD from the event loop (StorageGate.object_size); None: boto3's.
-        self.head: ObjectHead | None = None
+        self._head: ObjectHead | None = None
+        self._filer_head: ObjectHead | None = None
         self._post: PostFormSigner | None = None
         if settings.endpoint.startswith("http://"):  # every upload asks: the cheap ways
             credentials = (settings.access_key, settings.secret_key, settings.bucket)
-            self.head = ObjectHead(settings.endpoint, *credentials, settings.region)
+            self._head = ObjectHead.of_s3(settings.endpoint, *credentials, settings.region)
             self._post = PostFormSigner(settings.endpoint, *credentials, settings.region)
+        if settings.filer_url is not None:
+            self._filer_head = ObjectHead.of_filer(settings.filer_url, settings.bucket)
+
+    def head_for(self, key: str) -> ObjectHead | None:
+        """Who answers the confirm's HEAD of `key` from the event loop (StorageGate.
+        object_size); None: boto3, in a thread. The filer only for keys it names as S3
+        does: it would read "a/" as "a" and "a//b" as "a/b"."""
+        if self._filer_head is not None and _FILER_SAFE_KEY.fullmatch(key):
+            return self._filer_head
+        return self._head
+
+    async def aclose(self) -> None:
+        """Close the connections kept for the HEADs."""
+        for head in (self._head, self._filer_head):
+            if head is not None:
+                await head.aclose()
 
     def ensure_bucket(self) -> None:
         """Make the bucket unless it exists; StorageUnavailable when S3 cannot be used."""
@@ -138,7 +162,7 @@ class S3Gateway:
 
     def object_size(self, key: str) -> int | None:
         """The stored object's size, or None when there is no such object. (The service's
-        confirms ask StorageGate.object_size, which asks the cheap way, self.head.)"""
+        confirms ask StorageGate.object_size, which asks the cheap way, head_for.)"""
         bucket = self.settings.bucket
         head = _unless_missing(lambda: self._client.head_object(Bucket=bucket, Key=key))
         return None if head is None else int(head["ContentLength"])

@@ -1,6 +1,7 @@
 """The S3 request the service makes for every confirmed upload, made cheaply: a HEAD of
-the object, signed with botocore's SigV4 signer and sent from the event loop on a
-kept-alive connection.
+the object, sent from the event loop on a kept-alive connection; to the filer under
+the service's own SeaweedFS (`ObjectHead.of_filer`), else to S3, signed with botocore's
+SigV4 signer.
 
 boto3's `head_object` took about 1.1 ms of the service's CPU per call (event hooks,
 parameter checks, endpoint rules, response parsing); the same HEAD through http.client
@@ -44,17 +45,33 @@ class ObjectHead:
     """`await size(key)`: the object's size, or None when S3 has no such object. For one
     event loop (its connections belong to it); `aclose()` closes them."""
 
-    def __init__(
-        self, endpoint: str, access_key: str, secret_key: str, bucket: str, region: str
-    ) -> None:
-        parts = urlsplit(endpoint)
+    def __init__(self, base_url: str, bucket: str, signer: S3SigV4Auth | None) -> None:
+        """HEADs of `{base_url}/{bucket}/{key}`, signed by `signer` if given."""
+        parts = urlsplit(base_url)
         if parts.scheme != "http" or not parts.hostname:
             raise ValueError("a plain-HTTP endpoint only")
         self._host, self._port = parts.hostname, parts.port or 80
         self._netloc = parts.netloc
         self._prefix = f"{parts.path.rstrip('/')}/{quote(bucket, safe='')}/"
-        self._signer = S3SigV4Auth(Credentials(access_key, secret_key), "s3", region)
+        self._signer = signer
         self._idle: list[_Connection] = []
+
+    @classmethod
+    def of_s3(
+        cls, endpoint: str, access_key: str, secret_key: str, bucket: str, region: str
+    ) -> ObjectHead:
+        """A signed HEAD through S3 at `endpoint`."""
+        credentials = Credentials(access_key, secret_key)
+        return cls(endpoint, bucket, S3SigV4Auth(credentials, "s3", region))
+
+    @classmethod
+    def of_filer(cls, filer_url: str, bucket: str) -> ObjectHead:
+        """A HEAD of the file that holds the object, asked of the SeaweedFS filer under the
+        S3 gateway (its buckets are its folders under /buckets): 0.15 ms of SeaweedFS's
+        CPU per HEAD instead of 0.55 through S3 (which asks the filer too, after checking
+        the signature and the bucket), and no signature to make here. Same answer: the
+        size of what was stored at the key, or 404."""
+        return cls(f"{filer_url.rstrip('/')}/buckets", bucket, None)
 
     async def size(self, key: str) -> int | None:
         path = self._prefix + quote(key, safe="/~")
@@ -83,8 +100,8 @@ class ObjectHead:
                 self._idle.append(connection)
             else:
                 connection[1].close()
-            if status == 404:
-                return None
+            if status == 404 or (status == 200 and length is None and self._signer is None):
+                return None  # (the filer answers a folder so: S3 has no object there)
             if status != 200 or length is None:
                 raise HeadFailed(f"HEAD {key}: S3 answered {status}")
             return length
@@ -107,11 +124,12 @@ class ObjectHead:
         return await asyncio.open_connection(self._host, self._port, limit=_HEAD_LIMIT)
 
     def _request(self, path: str) -> bytes:
-        """The HEAD's bytes, signed (SigV4, header form)."""
-        signed = AWSRequest(method="HEAD", url=f"http://{self._netloc}{path}")
-        self._signer.add_auth(signed)
+        """The HEAD's bytes, signed (SigV4, header form) when it goes to S3."""
         lines = [f"HEAD {path} HTTP/1.1", f"Host: {self._netloc}"]
-        lines += [f"{name}: {value}" for name, value in signed.headers.items()]
+        if self._signer is not None:
+            signed = AWSRequest(method="HEAD", url=f"http://{self._netloc}{path}")
+            self._signer.add_auth(signed)
+            lines += [f"{name}: {value}" for name, value in signed.headers.items()]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -79,6 +80,13 @@ def _pick_base() -> int:
     raise SeaweedError("No free loopback ports were found for SeaweedFS.")
 
 
+def filer_url_of(s3_endpoint: str) -> str:
+    """The filer a SeaweedProcess's S3 gateway keeps its buckets in (as folders under
+    /buckets), from the gateway's address."""
+    base = (urlsplit(s3_endpoint).port or 0) - _PORT_OFFSETS["s3.port"]
+    return f"http://127.0.0.1:{base + _PORT_OFFSETS['filer.port']}"
+
+
 class SeaweedProcess:
     """One `weed mini` child serving S3 on 127.0.0.1 with a static identity.
 
@@ -97,6 +105,10 @@ class SeaweedProcess:
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.s3_port}"
+
+    @property
+    def filer_url(self) -> str:
+        return filer_url_of(self.endpoint)
 
     def _command(self, base: int) -> list[str]:
         config = self.data_dir / "s3.json"

@@ -77,7 +77,7 @@ class StorageGate:
     async def object_size(self, key: str) -> int | None:
         """The confirm's check: the object's size, None if there is none; S3 failing is a
         503. On the loop when the gateway can (s3_head), else boto3's in a worker thread."""
-        head = self.gateway.head
+        head = self.gateway.head_for(key)
         if head is None:
             return await self.call(self.gateway.object_size, key)
         await self.require()
@@ -88,8 +88,7 @@ class StorageGate:
 
     async def aclose(self) -> None:
         """Close the connections kept for the HEADs (at the service's shutdown)."""
-        if self.gateway.head is not None:
-            await self.gateway.head.aclose()
+        await self.gateway.aclose()
 
     def _failed(self, error: Exception) -> problems.Problem:
         log.warning("S3 call failed: %s", error)
