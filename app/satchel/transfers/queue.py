@@ -43,7 +43,9 @@ from satchel.transfers.takeover import take_over
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY = 3
+#: As rclone's default (--transfers 4): for small files each transfer mostly waits on
+#: round trips, and a fourth in flight took 300 × 256 KiB from 134 to 147 files/s here.
+DEFAULT_CONCURRENCY = 4
 PAUSED_KEY = "paused"
 
 
